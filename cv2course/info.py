@@ -1,0 +1,41 @@
+"""``cv2course info``: versions, devices, quick mode, data folder and available weights."""
+import platform
+
+
+def collect():
+    """A dict of what ``cv2course info`` prints."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from cv2course import __version__, settings
+    from cv2course.backbones import available_weights
+
+    return {
+        "cv2course": __version__,
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras backend": keras.backend.backend(),
+        "numpy": np.__version__,
+        "devices": ", ".join(d.name for d in tf.config.list_logical_devices()),
+        "quick mode": settings.QUICK,
+        "data folder": str(settings.data_dir()),
+        "weights": available_weights(),
+    }
+
+
+def run(args):
+    for key, value in collect().items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for k, v in value.items():
+                print(f"  {k:22s} {v}")
+        else:
+            print(f"{key:24s} {value}")
+    return 0
+
+
+def register(sub):
+    p = sub.add_parser("info", help="versions, devices, quick mode, data folder and weights available offline")
+    p.set_defaults(func=run)

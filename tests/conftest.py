@@ -1,0 +1,35 @@
+"""Test setup: offline, quick mode, a private data folder, and two logical CPU devices.
+
+The two logical CPUs let tests compare a training step under MirroredStrategy with one
+device; they must be configured before TensorFlow initialises, hence here.
+"""
+import os
+import tempfile
+
+os.environ.setdefault("CV2COURSE_QUICK", "1")
+os.environ["CV2COURSE_OFFLINE"] = "1"
+os.environ.setdefault("CV2COURSE_DATA", tempfile.mkdtemp(prefix="cv2course-test-data-"))
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+_cpus = tf.config.list_physical_devices("CPU")
+tf.config.set_logical_device_configuration(
+    _cpus[0], [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+
+
+@pytest.fixture
+def mirrored_strategy():
+    """MirroredStrategy over two logical CPU devices."""
+    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+
+
+@pytest.fixture
+def seeded():
+    from cv2course.settings import set_seed
+
+    set_seed(0)
+    return 0
