@@ -38,6 +38,7 @@ def image_folder(path, size=None, return_paths=False):
         except ValueError:
             skipped.append(str(f))
     if skipped:
+        skipped.sort()
         warnings.warn(f"image_folder skipped {len(skipped)} file(s) that are not readable images: "
                       + ", ".join(skipped[:20]) + (" ..." if len(skipped) > 20 else ""), stacklevel=2)
     if not images:

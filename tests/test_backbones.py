@@ -1,0 +1,106 @@
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from cv2course import backbones
+from cv2course.backbones import receptive_field, vgg_features, vgg_layer_names
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return vgg_features(["block1_conv1", "block5_conv1"], arch="vgg16", weights="bundled")
+
+
+def test_bundled_vgg16_works_offline_and_is_truncated(bundled):
+    out = bundled(np.random.default_rng(0).random((2, 64, 48, 3), dtype=np.float32))
+    assert set(out) == {"block1_conv1", "block5_conv1"}
+    assert tuple(out["block1_conv1"].shape) == (2, 64, 48, 64)
+    assert tuple(out["block5_conv1"].shape) == (2, 4, 3, 512)
+    assert bundled.layers[-1].name == "block5_conv1"  # nothing deeper is built
+    assert not bundled.trainable_weights
+    assert "HED" in bundled.weights_label
+
+
+def test_first_layer_is_the_caffe_preprocessed_convolution(bundled):
+    """block1_conv1 = relu(conv(BGR*255 - mean) + b) with HED's own trunk weights."""
+    from scipy.signal import correlate
+
+    kernel, bias = backbones._bundled_vgg16_weights()["block1_conv1"]
+    img = np.random.default_rng(1).random((1, 9, 9, 3), dtype=np.float32)
+    caffe = img[0, :, :, ::-1] * 255.0 - np.array(backbones.HED_BGR_MEAN, np.float32)
+    padded = np.pad(caffe, ((1, 1), (1, 1), (0, 0)))
+    k = 5
+    expected = max(0.0, correlate(padded, kernel[:, :, :, k], mode="valid")[4, 4, 0] + bias[k])
+    got = float(np.asarray(bundled(img)["block1_conv1"])[0, 4, 4, k])
+    assert got == pytest.approx(expected, rel=1e-4, abs=1e-3)
+
+
+def test_unknown_layer_lists_valid_names():
+    with pytest.raises(ValueError, match=r"unknown layer name\(s\) \['conv9'\].*block1_conv1"):
+        vgg_features(["conv9"], arch="vgg16", weights=None)
+    with pytest.raises(ValueError, match="arch"):
+        vgg_features(["block1_conv1"], arch="resnet", weights=None)
+    with pytest.raises(ValueError, match="only for arch='vgg16'"):
+        vgg_features(["block1_conv1"], arch="vgg19", weights="bundled")
+
+
+def test_auto_falls_back_offline_quickly_with_a_warning():
+    t0 = time.perf_counter()
+    with pytest.warns(UserWarning, match="bundled VGG16") as record:
+        model = vgg_features(["block1_conv1", "block4_conv4"], arch="vgg19", weights="auto")
+    assert time.perf_counter() - t0 < 15
+    assert "block4_conv4" in str(record[0].message)
+    assert model.arch == "vgg16" and model.layer_names["block4_conv4"] == "block4_conv3"
+    assert set(model.output) == {"block1_conv1", "block4_conv4"}
+
+
+def test_imagenet_offline_is_a_clear_error():
+    with pytest.raises(FileNotFoundError, match="Keras cache"):
+        vgg_features(["block1_conv1"], arch="vgg19", weights="imagenet")
+    with pytest.raises(FileNotFoundError, match="not a file"):
+        vgg_features(["block1_conv1"], arch="vgg16", weights="/no/such/weights.h5")
+
+
+def test_avg_pooling_averages():
+    model = vgg_features(["block1_pool"], arch="vgg16", weights=None, pooling="avg")
+    assert type(model.get_layer("block1_pool")).__name__ == "AveragePooling2D"
+    with pytest.raises(ValueError, match="pooling"):
+        vgg_features(["block1_pool"], pooling="min", weights=None)
+
+
+def test_layer_names_and_receptive_fields():
+    assert len([n for n in vgg_layer_names("vgg19") if "conv" in n]) == 16
+    assert len([n for n in vgg_layer_names("vgg16") if "conv" in n]) == 13
+    assert receptive_field("block1_conv1") == (3, 1)
+    assert receptive_field("block1_conv2") == (5, 1)
+    assert receptive_field("block1_pool") == (6, 2)
+    assert receptive_field("block2_conv1") == (10, 2)
+    assert receptive_field("block5_conv3", "vgg16") == (196, 16)  # the well-known VGG16 figure
+    with pytest.raises(ValueError, match="unknown layer"):
+        receptive_field("block5_conv4", "vgg16")
+
+
+def test_inception_offline_is_a_clear_error():
+    with pytest.raises(FileNotFoundError, match="InceptionV3"):
+        backbones.inception_v3()
+
+
+def test_digits_classifier_is_accurate_and_cached():
+    from cv2course.data import digits
+
+    model = backbones.digits_classifier()
+    x, y = digits(split="test")
+    probs = model.predict(x, verbose=0)
+    assert (probs.argmax(1) == y).mean() > 0.9
+    np.testing.assert_allclose(probs.sum(1), 1.0, rtol=1e-5)
+    again = backbones.digits_classifier()  # loaded from the cache
+    np.testing.assert_allclose(again.predict(x[:8], verbose=0), probs[:8], rtol=1e-5, atol=1e-6)
+    assert model.get_layer("features").output.shape[-1] == 128
+
+
+def test_available_weights_reports_offline_state():
+    report = backbones.available_weights()
+    assert report["vgg16_bundled"].startswith("available")
+    assert set(report) >= {"vgg16_imagenet", "vgg19_imagenet", "inception_v3_imagenet", "digits_cnn"}
