@@ -29,20 +29,24 @@ def _as_stats(mu, sigma, name):
 def trace_sqrt_product(sigma1, sigma2):
     """Tr (Σ₁Σ₂)^½ from eigenvalues, for symmetric positive semi-definite Σ₁, Σ₂.
 
-    Σ₁ = A Aᵀ with A = V diag(√λ) from Σ₁'s eigen-decomposition; Σ₁Σ₂ = A Aᵀ Σ₂ has the
-    same non-zero eigenvalues as the symmetric PSD matrix Aᵀ Σ₂ A, so
-    Tr (Σ₁Σ₂)^½ = Σᵢ √max(νᵢ, 0) with νᵢ its eigenvalues. Real and finite for singular
-    covariances (fewer samples than dimensions), unlike the complex Schur route of sqrtm.
+    Write Σ₁ = A Aᵀ (Cholesky factor, or V diag(√λ) from Σ₁'s eigen-decomposition when Σ₁
+    is singular). Σ₁Σ₂ = A Aᵀ Σ₂ has the same non-zero eigenvalues as the symmetric PSD
+    matrix Aᵀ Σ₂ A, so Tr (Σ₁Σ₂)^½ = Σᵢ √max(νᵢ, 0) with νᵢ its eigenvalues. Real and
+    finite for singular covariances (fewer samples than dimensions), unlike the complex
+    Schur route of ``sqrtm``, and several times faster.
     """
     import scipy.linalg
 
     sigma1 = (sigma1 + sigma1.T) / 2.0
     sigma2 = (sigma2 + sigma2.T) / 2.0
-    lam, vec = scipy.linalg.eigh(sigma1, check_finite=False)
-    keep = lam > lam.max(initial=0.0) * sigma1.shape[0] * np.finfo(np.float64).eps
-    if not np.any(keep):
-        return 0.0
-    a = vec[:, keep] * np.sqrt(lam[keep])
+    try:
+        a = scipy.linalg.cholesky(sigma1, lower=True, check_finite=False)
+    except scipy.linalg.LinAlgError:  # singular Σ₁ (n <= d): factor through its eigenvalues
+        lam, vec = scipy.linalg.eigh(sigma1, check_finite=False)
+        keep = lam > lam.max(initial=0.0) * sigma1.shape[0] * np.finfo(np.float64).eps
+        if not np.any(keep):
+            return 0.0
+        a = vec[:, keep] * np.sqrt(lam[keep])
     m = a.T @ sigma2 @ a
     nu = scipy.linalg.eigvalsh((m + m.T) / 2.0, check_finite=False)
     return float(np.sqrt(np.clip(nu, 0.0, None)).sum())
@@ -126,12 +130,15 @@ class FeatureStatistics:
         self.dim = dim
         self.extractor = extractor
         self.n = 0
+        self.count_known = True  # False for TTUR files without a sample count
         self._mean = None
         self._m2 = None
 
     def update(self, batch):
         """Add a (batch, d) array of features; returns self."""
         x = _as_features(batch, "batch")
+        if not self.count_known:
+            raise ValueError("these statistics were loaded without a sample count (n), so they cannot be extended")
         if self.dim is not None and x.shape[1] != self.dim:
             raise ValueError(f"batch has {x.shape[1]} features, expected {self.dim}")
         if x.shape[0] == 0:
@@ -156,6 +163,8 @@ class FeatureStatistics:
         """Combine with another FeatureStatistics (e.g. from another worker); returns self."""
         if other.n == 0:
             return self
+        if not (self.count_known and other.count_known):
+            raise ValueError("statistics loaded without a sample count (n) cannot be merged")
         if self.n == 0:
             self.dim, self.n, self._mean, self._m2 = other.dim, other.n, other._mean.copy(), other._m2.copy()
             return self
@@ -194,8 +203,8 @@ class FeatureStatistics:
             raise ValueError(f"statistics files end in .npz, got {str(path)!r}")
         with atomic_path(path) as tmp:
             with open(tmp, "wb") as f:
-                np.savez(f, mu=self.mu, sigma=self.sigma, n=np.int64(self.n),
-                         extractor=np.str_(self.extractor or ""))
+                extra = {"n": np.int64(self.n)} if self.count_known else {}
+                np.savez(f, mu=self.mu, sigma=self.sigma, extractor=np.str_(self.extractor or ""), **extra)
         return path
 
     @classmethod
@@ -219,10 +228,11 @@ class FeatureStatistics:
         stats = cls(dim=mu.shape[0], extractor=extractor or None)
         # Without a count the statistics can be compared but not extended; n=2 keeps sigma intact.
         stats.n = n if n >= 2 else 2
-        stats._known_n = n >= 2
+        stats.count_known = n >= 2
         stats._mean = mu
         stats._m2 = sigma * (stats.n - 1)
         return stats
 
     def __repr__(self):
-        return f"FeatureStatistics(n={self.n}, dim={self.dim}, extractor={self.extractor!r})"
+        n = self.n if self.count_known else "unknown"
+        return f"FeatureStatistics(n={n}, dim={self.dim}, extractor={self.extractor!r})"
