@@ -144,41 +144,59 @@ class FeatureExtractor:
         return np.concatenate(parts)
 
     def iter_features(self, source, batch_size=64, verbose=0):
-        """Yield feature batches from an image array, a folder of images or an iterable of batches."""
+        """Yield feature batches from an image array, a list of (HWC) images of any sizes, a folder
+        of images, or an iterable of batches (e.g. a ``tf.data`` dataset of images or (image, label))."""
         if isinstance(source, (str, Path)):
             yield from self._folder_features(Path(source), batch_size, verbose)
             return
         if isinstance(source, np.ndarray) or hasattr(source, "shape"):
             yield self(np.asarray(source), batch_size=batch_size, verbose=verbose)
             return
+        if isinstance(source, (list, tuple)) and source and np.ndim(source[0]) == 3:
+            yield from self._list_features(source, batch_size, verbose)
+            return
         for batch in source:
             if isinstance(batch, (tuple, list)):  # (images, labels) from a tf.data pipeline
                 batch = batch[0]
             yield self(np.asarray(batch), batch_size=batch_size)
 
-    def _folder_features(self, folder, batch_size, verbose):
+    def _list_features(self, images, batch_size, verbose, desc=None):
+        """Images one by one (any sizes: each is prepared to the model's input), in batches."""
         from tqdm.auto import tqdm
 
-        from cv2course.data import image_files, load_image
-
-        files = image_files(folder)
-        if not files:
-            raise ValueError(f"image folder {str(folder)!r} contains no image files")
-        skipped, batch = [], []
-        for path in tqdm(files, desc=f"{self.name} features of {folder.name}", disable=not verbose):
-            try:
-                img = load_image(path)
-            except ValueError:
-                skipped.append(str(path))
+        batch = []
+        for img in tqdm(images, desc=desc or f"{self.name} features", disable=not verbose):
+            if img is None:
                 continue
+            img = check_images(img, "image", channels=None, rank=3)
             batch.append(np.asarray(self.prepare(img[None]))[0])
             if len(batch) == batch_size:
                 yield self._batch_features(np.stack(batch))
                 batch = []
         if batch:
             yield self._batch_features(np.stack(batch))
+
+    def _folder_features(self, folder, batch_size, verbose):
+        from cv2course.data import image_files, load_image
+
+        files = image_files(folder)
+        if not files:
+            raise ValueError(f"image folder {str(folder)!r} contains no image files")
+        skipped = []
+
+        def read_all():
+            for path in files:
+                try:
+                    yield load_image(path)
+                except ValueError:
+                    skipped.append(str(path))
+                    yield None
+
+        yield from self._list_features(read_all(), batch_size, verbose, desc=f"{self.name} features of {folder.name}")
         if skipped:
             warnings.warn(f"skipped {len(skipped)} unreadable image file(s): {', '.join(skipped[:10])}", stacklevel=3)
+        if len(skipped) == len(files):
+            raise ValueError(f"image folder {str(folder)!r} contains no readable image")
 
     def features(self, source, batch_size=64, verbose=0):
         """All features of a source (array, folder, iterable of batches) as one (N, d) array."""
@@ -223,7 +241,7 @@ def _digits_cnn(output):
 
     net = digits_classifier()
     out = net.get_layer("features").output if output == "features" else net.output
-    model = keras.Model(net.inputs, out, name=f"digits_cnn_{output}")
+    model = keras.Model(net.input, out, name=f"digits_cnn_{output}")
     return FeatureExtractor(model, "digits-cnn", (28, 28), 1, "[0,1]", "bilinear", antialias=True,
                             description="cv2course digits classifier " + ("features layer (128-d)"
                                                                            if output == "features" else "softmax"))
@@ -253,7 +271,7 @@ def from_keras_model(model, layer=None, name=None, input_size=None):
         raise TypeError(f"extractor must be one of {list(NAMED_EXTRACTORS)}, a keras.Model or a .keras file, "
                         f"got {type(model).__name__}")
     if layer is not None:
-        model = keras.Model(model.inputs, model.get_layer(layer).output, name=f"{model.name}_{layer}")
+        model = keras.Model(model.input, model.get_layer(layer).output, name=f"{model.name}_{layer}")
     shape = model.input_shape
     if isinstance(shape, list):
         raise ValueError(f"extractor model must take one image input, it takes {len(shape)} inputs")
