@@ -1,8 +1,8 @@
 """DCGAN generator, discriminator and critic builders (Radford et al. 2016) for 28/32/64 px.
 
 Conventions inside the GAN family (the models convert at their public boundary):
-- a generator maps z (N, latent_dim) [and integer labels (N,)] to images in [-1, 1] (tanh);
-- a discriminator maps images in [-1, 1] [and labels] to raw scores (N, outputs), no sigmoid.
+- a generator maps z (N, latent_dim) [and label codes (N, K)] to images in [-1, 1] (tanh);
+- a discriminator maps images in [-1, 1] [and label codes] to raw scores (N, outputs), no sigmoid.
 
 Architecture (DCGAN guidelines): strided (transposed) convolutions instead of pooling,
 batch norm in both networks except the generator's output and the discriminator's input
@@ -14,10 +14,13 @@ Image sizes are ``s·2^k`` with a start size s of 7 (28 px: 7→14→28) or 4 (3
 "layer" (LayerNorm over (H, W, C): the WGAN-GP critic, whose penalty is per sample and must
 not couple samples through batch statistics) or None.
 
-Conditional variants (``num_classes``): the generator concatenates a label code to z; the
-discriminator concatenates label channels to the image. ``conditioning="one_hot"`` uses the
-one-hot vector (broadcast to K constant channels in D); ``"embedding"`` a learned embedding
-(``embed_dim`` values concatenated to z in G, one learned H×W map in D).
+Conditional variants (``num_classes``) take a second input, the label code (N, K): one-hot
+for a class, or a mixture of one-hots (class morphing); ``cv2course.gans.cgan`` converts
+integer labels. The generator concatenates a label code to z; the discriminator concatenates
+label channels to the image. ``conditioning="one_hot"`` uses the one-hot vector itself
+(broadcast to K constant channels in D); ``"embedding"`` a learned embedding (a bias-free
+Dense layer on the one-hot code: ``embed_dim`` values concatenated to z in G, one learned
+H×W map in D).
 """
 import keras
 
@@ -66,39 +69,33 @@ def _check_common(image_size, channels, base_filters, norm, num_classes, conditi
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class OneHotLabels(keras.layers.Layer):
-    """Integer labels (N,) → one-hot (N, K), or (N, size, size, K) constant label channels."""
+class LabelChannels(keras.layers.Layer):
+    """Label codes (N, K) → (N, size, size, K): each class a constant image channel."""
 
-    def __init__(self, num_classes, size=None, **kwargs):
+    def __init__(self, size, **kwargs):
         super().__init__(**kwargs)
-        self.num_classes = int(num_classes)
-        self.size = None if size is None else int(size)
+        self.size = int(size)
 
-    def call(self, labels):
+    def call(self, codes):
         ops = keras.ops
-        code = ops.one_hot(ops.cast(labels, "int32"), self.num_classes, dtype=self.compute_dtype)
-        if self.size is None:
-            return code
-        return ops.broadcast_to(code[:, None, None, :],
-                                (ops.shape(labels)[0], self.size, self.size, self.num_classes))
+        k = ops.shape(codes)[-1]
+        return ops.broadcast_to(codes[:, None, None, :], (ops.shape(codes)[0], self.size, self.size, k))
 
     def compute_output_shape(self, shape):
-        if self.size is None:
-            return tuple(shape) + (self.num_classes,)
-        return (shape[0], self.size, self.size, self.num_classes)
+        return (shape[0], self.size, self.size, shape[-1])
 
     def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes, "size": self.size}
+        return {**super().get_config(), "size": self.size}
 
 
 def _label_input(num_classes):
-    keras = _keras()
-    return keras.Input(shape=(), dtype="int32", name="label")
+    # Float codes rather than integer labels, so that soft mixtures (class morphing) are valid inputs.
+    return keras.Input(shape=(num_classes,), name="label")
 
 
 def dcgan_generator(image_size=28, channels=1, latent_dim=100, base_filters=64, norm="batch",
                     num_classes=None, conditioning="embedding", embed_dim=None, name="generator"):
-    """DCGAN generator z (N, latent_dim) [, labels (N,)] → images (N, S, S, channels) in [-1, 1].
+    """DCGAN generator z (N, latent_dim) [, label codes (N, K)] → images (N, S, S, channels) in [-1, 1].
 
     Dense to (s, s, base·2^(k−1)), then k stride-2 transposed convolutions (5×5) halving the
     filters, batch norm + ReLU between, tanh at the output. ``num_classes`` makes it G(z|y).
@@ -112,9 +109,9 @@ def dcgan_generator(image_size=28, channels=1, latent_dim=100, base_filters=64, 
         y = _label_input(num_classes)
         inputs.append(y)
         if conditioning == "one_hot":
-            code = OneHotLabels(num_classes, name="label_one_hot")(y)
-        else:
-            code = keras.layers.Embedding(num_classes, embed_dim or min(50, latent_dim), name="label_embedding")(y)
+            code = y
+        else:  # a Dense layer without bias on a one-hot code is an embedding lookup
+            code = keras.layers.Dense(embed_dim or min(50, latent_dim), use_bias=False, name="label_embedding")(y)
         h = keras.layers.Concatenate(name="z_and_label")([z, code])
     filters = base_filters * 2 ** (k - 1)
     use_bias = norm is None
@@ -138,7 +135,7 @@ def dcgan_generator(image_size=28, channels=1, latent_dim=100, base_filters=64, 
 
 def dcgan_discriminator_trunk(image_size=28, channels=1, base_filters=64, norm="batch", num_classes=None,
                               conditioning="one_hot", dropout=0.0, name="discriminator_trunk"):
-    """The discriminator without its last layer: images [, labels] → flat features (N, F).
+    """The discriminator without its last layer: images [, label codes] → flat features (N, F).
 
     k stride-2 4×4 convolutions doubling the filters from ``base_filters``; no norm on the
     first; LeakyReLU(0.2); optional dropout after each block (semi-supervised GANs use it).
@@ -154,9 +151,9 @@ def dcgan_discriminator_trunk(image_size=28, channels=1, base_filters=64, norm="
         inputs.append(y)
         size = int(image_size)
         if conditioning == "one_hot":
-            maps = OneHotLabels(num_classes, size=size, name="label_channels")(y)
+            maps = LabelChannels(size, name="label_channels")(y)
         else:
-            maps = keras.layers.Embedding(num_classes, size * size, name="label_embedding")(y)
+            maps = keras.layers.Dense(size * size, use_bias=False, name="label_embedding")(y)
             maps = keras.layers.Reshape((size, size, 1), name="label_map")(maps)
         h = keras.layers.Concatenate(name="image_and_label")([x, maps])
     filters = base_filters
@@ -175,7 +172,7 @@ def dcgan_discriminator_trunk(image_size=28, channels=1, base_filters=64, norm="
 
 def dcgan_discriminator(image_size=28, channels=1, base_filters=64, norm="batch", num_classes=None,
                         conditioning="one_hot", outputs=1, dropout=0.0, name="discriminator"):
-    """DCGAN discriminator images (N, S, S, channels) in [-1, 1] [, labels] → raw scores (N, outputs).
+    """DCGAN discriminator images (N, S, S, channels) in [-1, 1] [, label codes] → raw scores (N, outputs).
 
     ``outputs=1`` for GAN/WGAN; a semi-supervised GAN uses K + 1 (or K) outputs.
     """
