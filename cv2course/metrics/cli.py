@@ -35,7 +35,8 @@ def run(args):
         extractor = None
         if args.save_stats:
             if not Path(args.sources[0]).is_dir():
-                raise ValueError(f"--save-stats needs a folder of images as the first argument, got {args.sources[0]!r}")
+                raise ValueError("--save-stats needs a folder of images as the first argument, "
+                                 f"got {args.sources[0]!r}")
             extractor = get_extractor(args.extractor)
             stats = extractor.statistics(args.sources[0], args.batch_size, verbose=args.verbose)
             stats.save(args.save_stats)

@@ -38,7 +38,8 @@ def mmd2_unbiased(k_xx, k_yy, k_xy):
 def _features(x, name):
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[0] < 2:
-        raise ValueError(f"{name} must be a 2-D array (samples, features) with at least 2 samples, got shape {arr.shape}")
+        raise ValueError(f"{name} must be a 2-D array (samples, features) with at least 2 samples, "
+                         f"got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr

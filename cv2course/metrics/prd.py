@@ -62,5 +62,6 @@ def precision_recall(real_features, fake_features, k=3):
     real = _features(real_features, "real_features", k)
     fake = _features(fake_features, "fake_features", k)
     if real.shape[1] != fake.shape[1]:
-        raise ValueError(f"real and fake features must have the same dimension, got {real.shape[1]} and {fake.shape[1]}")
+        raise ValueError("real and fake features must have the same dimension, "
+                         f"got {real.shape[1]} and {fake.shape[1]}")
     return PrecisionRecall(manifold_coverage(real, fake, k), manifold_coverage(fake, real, k))
