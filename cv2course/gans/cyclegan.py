@@ -1,0 +1,440 @@
+"""CycleGAN (Zhu et al. 2017): unpaired image-to-image translation between domains X and Y.
+
+Two generators G: X → Y and F: Y → X, two discriminators D_Y (real y vs G(x)) and D_X
+(real x vs F(y)). The generators minimise
+
+    L = L_GAN(G, D_Y) + L_GAN(F, D_X) + λ · L_cyc + λ_id · λ · L_identity
+
+    L_GAN(G, D_Y)  = E_x (D_Y(G(x)) − 1)²                       (least squares, Mao et al.)
+    L_cyc          = E_x ‖F(G(x)) − x‖₁ + E_y ‖G(F(y)) − y‖₁      (cycle consistency)
+    L_identity     = E_y ‖G(y) − y‖₁ + E_x ‖F(x) − x‖₁            (keeps colours; §5.2)
+
+with λ = 10 and λ_id = 0.5 (identity weight 0.5 λ). Each discriminator minimises
+½ E (D(real) − 1)² + ½ E D(fake)² on fakes drawn from an :class:`ImagePool` of the 50
+latest generated images (Shrivastava et al. 2017), which damps oscillation. Adam with
+learning rate 2e-4 and β1 = 0.5, kept constant for the first half of training and then
+decayed linearly to 0 (:class:`LinearDecay`); one optimizer for both generators, one for
+both discriminators, as in the authors' code. The L1 terms are measured on images in
+[-1, 1], where the networks work; the model's public boundary is [0, 1].
+"""
+import keras
+import numpy as np
+from keras import ops
+
+from cv2course.checks import check_images, check_positive
+from cv2course.distribute import scale_for_replicas
+from cv2course.gans import losses as adversarial
+
+
+def _l1(a, b):
+    return ops.mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))
+
+
+def cycle_consistency_loss(real, reconstructed):
+    """L_cyc for one direction: E ‖F(G(x)) − x‖₁, the mean absolute difference over all elements
+    (per-replica mean; the paper's λ = 10 multiplies the sum of both directions)."""
+    return _l1(reconstructed, real)
+
+
+def identity_loss(real, mapped):
+    """L_identity for one generator: E ‖G(y) − y‖₁ — G should leave an image of its target
+    domain unchanged (mean absolute difference; weight λ_id · λ = 0.5 · 10 in the paper)."""
+    return _l1(mapped, real)
+
+
+def generator_adversarial_loss(fake_logits, loss="least_squares"):
+    """The generator's adversarial term on D's scores of its fakes. For least squares this is the
+    paper's E (D(G(x)) − 1)², i.e. twice ``gans.losses``' ½-convention LSGAN generator loss."""
+    name = adversarial.canonical_loss_name(loss)
+    value = adversarial.generator_loss(name, fake_logits)
+    return 2.0 * value if name == "least_squares" else value
+
+
+def discriminator_adversarial_loss(real_logits, fake_logits, loss="least_squares"):
+    """½ E (D(y) − 1)² + ½ E D(G(x))² for least squares (the authors' code halves D's objective)."""
+    return adversarial.discriminator_loss(loss, real_logits, fake_logits)
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """Constant, then linear to zero: lr(t) = lr₀ · clip(1 − (t − constant_steps) / decay_steps, 0, 1).
+
+    The paper trains 100 epochs at 2e-4 and decays linearly to 0 over the next 100
+    (``constant_steps = decay_steps = 100 · steps_per_epoch``). ``t`` is the optimizer's
+    step counter, so a resumed optimizer continues where it stopped.
+    """
+
+    def __init__(self, initial_learning_rate=2e-4, constant_steps=0, decay_steps=1):
+        check_positive(initial_learning_rate, "initial_learning_rate")
+        check_positive(constant_steps, "constant_steps", allow_zero=True, integer=True)
+        check_positive(decay_steps, "decay_steps", integer=True)
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.constant_steps = int(constant_steps)
+        self.decay_steps = int(decay_steps)
+
+    def __call__(self, step):
+        t = ops.cast(step, "float32")
+        frac = 1.0 - (t - float(self.constant_steps)) / float(self.decay_steps)
+        return self.initial_learning_rate * ops.clip(frac, 0.0, 1.0)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "constant_steps": self.constant_steps,
+                "decay_steps": self.decay_steps}
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class ImagePool(keras.layers.Layer):
+    """A history of generated images (Shrivastava et al. 2017; CycleGAN §4 with capacity 50).
+
+    ``pool(fakes)`` returns, image by image: while fewer than ``capacity`` images are stored,
+    the image itself (and stores it); once full, with probability ½ a uniformly chosen
+    stored image (which the new image replaces), else the image itself. The draws are
+    stateless functions of ``(seed, step)`` with ``step`` counting calls, so a seeded pool
+    is reproducible. Under a ``tf.distribute`` strategy the replicas gather the global
+    batch, run the same pool on it and keep their own slice, so the pool (and training)
+    is the same as on one device. Its state is saved with the model.
+    """
+
+    def __init__(self, capacity=50, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.capacity = int(check_positive(capacity, "capacity", allow_zero=True, integer=True))
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"seed must be an integer, got {seed!r}")
+        self.seed = int(seed)
+
+    def build(self, input_shape):
+        image_shape = tuple(input_shape[1:])
+        if len(image_shape) != 3 or None in image_shape:
+            raise ValueError(f"ImagePool needs a fixed image shape (H, W, C), got {image_shape}")
+        # Every replica computes the same update, so keeping the first replica's is exact.
+        self.images = self.add_weight(shape=(max(self.capacity, 1),) + image_shape, initializer="zeros",
+                                      trainable=False, aggregation="only_first_replica", name="images")
+        self.count = self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
+                                     aggregation="only_first_replica", name="count")
+        self.step = self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
+                                    aggregation="only_first_replica", name="step")
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def call(self, images):
+        import tensorflow as tf
+
+        images = tf.stop_gradient(tf.cast(images, self.images.dtype))
+        if self.capacity == 0:
+            return images
+        ctx = tf.distribute.get_replica_context()
+        if ctx is None or ctx.num_replicas_in_sync == 1:
+            return self._query(images)
+        sizes = ctx.all_gather(tf.shape(images)[:1], axis=0)
+        everything = ctx.all_gather(images, axis=0)
+        start = tf.reduce_sum(sizes[:ctx.replica_id_in_sync_group])
+        return self._query(everything)[start:start + tf.shape(images)[0]]
+
+    def _query(self, images):
+        import tensorflow as tf
+
+        n = tf.shape(images)[0]
+        step = tf.cast(self.step.value, tf.int32)
+        u = tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=tf.stack([self.seed, 2 * step]))
+        slot = tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=tf.stack([self.seed, 2 * step + 1]),
+                                           maxval=self.capacity, dtype=tf.int32)
+
+        def one(i, pool, count, out):
+            image = images[i]
+
+            def store():
+                return tf.tensor_scatter_nd_update(pool, [[count]], image[None]), count + 1, image
+
+            def swap():
+                j = slot[i]
+                return tf.tensor_scatter_nd_update(pool, [[j]], image[None]), count, pool[j]
+
+            def keep():
+                return pool, count, image
+
+            pool, count, returned = tf.cond(count < self.capacity, store,
+                                            lambda: tf.cond(u[i] < 0.5, swap, keep))
+            return i + 1, pool, count, out.write(i, returned)
+
+        out = tf.TensorArray(images.dtype, size=n, element_shape=images.shape[1:])
+        _, pool, count, out = tf.while_loop(lambda i, *_: i < n, one,
+                                            (tf.constant(0), tf.convert_to_tensor(self.images.value),
+                                             tf.cast(self.count.value, tf.int32), out))
+        self.images.assign(pool)
+        self.count.assign(count)
+        self.step.assign(step + 1)
+        return tf.reshape(out.stack(), tf.shape(images))
+
+    def get_config(self):
+        return {**super().get_config(), "capacity": self.capacity, "seed": self.seed}
+
+
+def _channels(model, which):
+    shape = model.input_shape if which == "input" else model.output_shape
+    if isinstance(shape, list):
+        raise ValueError(f"{model.name} must have one {which}, got shapes {shape}")
+    return shape
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class CycleGAN(keras.Model):
+    """CycleGAN with generators G: X → Y (``generator_g``), F: Y → X (``generator_f``) and
+    discriminators D_X, D_Y (build them with ``cv2course.gans.image_to_image``).
+
+    Fit on a dataset of unpaired ``(x, y)`` batches in [0, 1] (``cv2course.gans.unpaired``);
+    ``call(x)`` / :meth:`translate` give G(x) (or F(y)) in [0, 1]. Trackers: ``g_loss``
+    (the generators' total), ``adversarial_loss``, ``cycle_loss``, ``identity_loss``
+    (unweighted sums over both directions), ``d_x_loss``, ``d_y_loss``; ``test_step``
+    reports the same terms (without the pool), so ``validation_data`` works.
+    ``image_size`` is needed for the pool when the generators accept any size.
+    """
+
+    tracker_names = ("g_loss", "adversarial_loss", "cycle_loss", "identity_loss", "d_x_loss", "d_y_loss")
+
+    def __init__(self, generator_g, generator_f, discriminator_x, discriminator_y, lambda_cycle=10.0,
+                 lambda_identity=0.5, pool_size=50, adversarial_loss="least_squares", image_size=None, seed=0,
+                 **kwargs):
+        super().__init__(**kwargs)
+        parts = {"generator_g": generator_g, "generator_f": generator_f, "discriminator_x": discriminator_x,
+                 "discriminator_y": discriminator_y}
+        for name, part in parts.items():
+            if not isinstance(part, keras.Model):
+                raise TypeError(f"{name} must be a keras.Model, got {type(part).__name__}")
+        self.lambda_cycle = float(check_positive(lambda_cycle, "lambda_cycle", allow_zero=True))
+        self.lambda_identity = float(check_positive(lambda_identity, "lambda_identity", allow_zero=True))
+        self.pool_size = int(check_positive(pool_size, "pool_size", allow_zero=True, integer=True))
+        self.adversarial_loss = adversarial.canonical_loss_name(adversarial_loss)
+        self.seed = int(seed)
+        self.image_size = None if image_size is None else int(check_positive(image_size, "image_size", integer=True))
+        self.x_shape = self._image_shape(generator_g, "generator_g", "input")
+        self.y_shape = self._image_shape(generator_g, "generator_g", "output")
+        self._check_parts(parts)
+        self.generator_g, self.generator_f = generator_g, generator_f
+        self.discriminator_x, self.discriminator_y = discriminator_x, discriminator_y
+        self.pool_x = ImagePool(self.pool_size, seed=self.seed, name="pool_x")
+        self.pool_y = ImagePool(self.pool_size, seed=self.seed + 1, name="pool_y")
+        self.pool_x.build((None,) + self.x_shape)
+        self.pool_y.build((None,) + self.y_shape)
+        self.generator_optimizer = None
+        self.discriminator_optimizer = None
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+        self.built = True  # every part is built above
+
+    def _image_shape(self, model, name, which):
+        shape = tuple(_channels(model, which)[1:])
+        if len(shape) != 3:
+            raise ValueError(f"{name} must map images (N, H, W, C), got {which} shape {(None,) + shape}")
+        h, w, c = shape
+        if h is None or w is None:
+            if self.image_size is None:
+                raise ValueError(f"{name} accepts images of any size; give image_size (the training images' "
+                                 "side) so that the image pools can hold them")
+            h = w = self.image_size
+        elif self.image_size is not None and (h, w) != (self.image_size, self.image_size):
+            raise ValueError(f"image_size={self.image_size} differs from {name}'s {which} size {h}x{w}")
+        return (int(h), int(w), int(c))
+
+    def _check_parts(self, parts):
+        cx, cy = self.x_shape[-1], self.y_shape[-1]
+        expected = {"generator_f": ("input", cy, "output", cx), "discriminator_x": ("input", cx, None, None),
+                    "discriminator_y": ("input", cy, None, None)}
+        for name, (w1, c1, w2, c2) in expected.items():
+            got = _channels(parts[name], w1)[-1]
+            if got != c1:
+                raise ValueError(f"{name}'s {w1} must have {c1} channels to match generator_g, got {got}")
+            if w2 and _channels(parts[name], w2)[-1] != c2:
+                raise ValueError(f"{name}'s {w2} must have {c2} channels to match generator_g, "
+                                 f"got {_channels(parts[name], w2)[-1]}")
+        if self.lambda_identity > 0 and cx != cy:
+            raise ValueError(f"the identity loss needs domains with equal channels, got {cx} and {cy}; "
+                             "set lambda_identity=0")
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    # -- forward
+    def call(self, x, training=False):
+        """G(x): images of X in [0, 1] → images of Y in [0, 1]."""
+        return (self.generator_g(ops.cast(x, "float32") * 2.0 - 1.0, training=training) + 1.0) / 2.0
+
+    def translate(self, images, direction="x_to_y", batch_size=64):
+        """G(x) (``direction="x_to_y"``) or F(y) (``"y_to_x"``) of a NumPy batch in [0, 1]."""
+        if direction not in ("x_to_y", "y_to_x"):
+            raise ValueError(f"direction must be 'x_to_y' or 'y_to_x', got {direction!r}")
+        shape = self.x_shape if direction == "x_to_y" else self.y_shape
+        arr = check_images(images, "images", channels=shape[-1])
+        net = self.generator_g if direction == "x_to_y" else self.generator_f
+        out = [np.asarray(net(arr[i:i + batch_size] * 2.0 - 1.0, training=False)) for i in range(0, len(arr), batch_size)]
+        return ((np.concatenate(out) + 1.0) / 2.0).astype(np.float32)
+
+    def cycle(self, images, direction="x_to_y", batch_size=64):
+        """(translated, reconstructed): G(x) and F(G(x)) (or F(y) and G(F(y))) in [0, 1]."""
+        there = self.translate(images, direction, batch_size)
+        back = self.translate(there, "y_to_x" if direction == "x_to_y" else "x_to_y", batch_size)
+        return there, back
+
+    # -- training
+    def generator_terms(self, x, y, training):
+        """Per-replica means for the generators; x, y in [-1, 1]. Also returns the fakes."""
+        fake_y = self.generator_g(x, training=training)
+        fake_x = self.generator_f(y, training=training)
+        cycled_x = self.generator_f(fake_y, training=training)
+        cycled_y = self.generator_g(fake_x, training=training)
+        adv = (generator_adversarial_loss(self.discriminator_y(fake_y, training=training), self.adversarial_loss)
+               + generator_adversarial_loss(self.discriminator_x(fake_x, training=training), self.adversarial_loss))
+        cyc = cycle_consistency_loss(x, cycled_x) + cycle_consistency_loss(y, cycled_y)
+        if self.lambda_identity > 0:
+            idt = (identity_loss(y, self.generator_g(y, training=training))
+                   + identity_loss(x, self.generator_f(x, training=training)))
+        else:
+            idt = ops.zeros((), "float32")
+        total = adv + self.lambda_cycle * cyc + self.lambda_identity * self.lambda_cycle * idt
+        terms = {"g_loss": total, "adversarial_loss": adv, "cycle_loss": cyc, "identity_loss": idt}
+        return terms, fake_x, fake_y
+
+    def discriminator_terms(self, x, y, fake_x, fake_y, training):
+        d_x = discriminator_adversarial_loss(self.discriminator_x(x, training=training),
+                                             self.discriminator_x(fake_x, training=training), self.adversarial_loss)
+        d_y = discriminator_adversarial_loss(self.discriminator_y(y, training=training),
+                                             self.discriminator_y(fake_y, training=training), self.adversarial_loss)
+        return {"d_x_loss": d_x, "d_y_loss": d_y}
+
+    def _inputs(self, data):
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if y is None:
+            raise ValueError("CycleGAN trains on unpaired (x, y) batches: a dataset of pairs of images from "
+                             "domain X and domain Y (see cv2course.gans.unpaired.unpaired_dataset)")
+        for name, t, shape in (("x", x, self.x_shape), ("y", y, self.y_shape)):
+            if tuple(t.shape[1:]) != shape:
+                raise ValueError(f"{name} batches must have shape (N,) + {shape}, got {tuple(t.shape)}")
+        return ops.cast(x, "float32") * 2.0 - 1.0, ops.cast(y, "float32") * 2.0 - 1.0
+
+    def _record(self, terms):
+        for name, tracker in self.trackers.items():
+            tracker.update_state(terms[name])
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        if self.generator_optimizer is None:
+            raise ValueError("compile() the CycleGAN before fitting it")
+        x, y = self._inputs(data)
+        generators = self.generator_g.trainable_weights + self.generator_f.trainable_weights
+        discriminators = self.discriminator_x.trainable_weights + self.discriminator_y.trainable_weights
+        with tf.GradientTape() as tape:
+            g_terms, fake_x, fake_y = self.generator_terms(x, y, training=True)
+            scaled = scale_for_replicas(g_terms["g_loss"])  # replica gradients are summed
+        self.generator_optimizer.apply_gradients(zip(tape.gradient(scaled, generators), generators))
+        # D learns from the fakes of this step (made before G's update, as in the authors' code) via the pools.
+        fake_x, fake_y = self.pool_x(fake_x), self.pool_y(fake_y)
+        with tf.GradientTape() as tape:
+            d_terms = self.discriminator_terms(x, y, fake_x, fake_y, training=True)
+            scaled = scale_for_replicas(d_terms["d_x_loss"] + d_terms["d_y_loss"])
+        self.discriminator_optimizer.apply_gradients(zip(tape.gradient(scaled, discriminators), discriminators))
+        return self._record({**g_terms, **d_terms})
+
+    def test_step(self, data):
+        x, y = self._inputs(data)
+        g_terms, fake_x, fake_y = self.generator_terms(x, y, training=False)
+        return self._record({**g_terms, **self.discriminator_terms(x, y, fake_x, fake_y, training=False)})
+
+    def compile(self, generator_optimizer=None, discriminator_optimizer=None, learning_rate=2e-4,
+                constant_steps=None, decay_steps=None, jit_compile=False, **kwargs):
+        """Adam(2e-4, β1 = 0.5) for both pairs of networks unless optimizers are given.
+
+        With ``decay_steps`` the learning rate is :class:`LinearDecay`: constant for
+        ``constant_steps`` (default: as many as ``decay_steps``, the paper's 100 + 100
+        epochs), then linear to 0. ``jit_compile=True`` compiles the step with XLA.
+        """
+        if kwargs.get("loss") is not None or kwargs.get("optimizer") is not None:
+            raise ValueError("CycleGAN has its own losses and two optimizers: pass generator_optimizer= and "
+                             "discriminator_optimizer=, not loss= or optimizer=")
+        kwargs.pop("loss", None), kwargs.pop("optimizer", None)
+        check_positive(learning_rate, "learning_rate")
+        if decay_steps is None and constant_steps is not None:
+            raise ValueError("constant_steps needs decay_steps (the length of the linear decay to 0)")
+
+        def default():
+            lr = learning_rate if decay_steps is None else LinearDecay(
+                learning_rate, decay_steps if constant_steps is None else constant_steps, decay_steps)
+            return keras.optimizers.Adam(learning_rate=lr, beta_1=0.5, beta_2=0.999)
+
+        self.generator_optimizer = _optimizer(generator_optimizer, "generator_optimizer") or default()
+        self.discriminator_optimizer = _optimizer(discriminator_optimizer, "discriminator_optimizer") or default()
+        if self.generator_optimizer is self.discriminator_optimizer:
+            raise ValueError("generator_optimizer and discriminator_optimizer must be two optimizer objects")
+        super().compile(jit_compile=jit_compile, **kwargs)
+
+    def get_compile_config(self):
+        if self.generator_optimizer is None:
+            return None
+        return {"generator_optimizer": keras.saving.serialize_keras_object(self.generator_optimizer),
+                "discriminator_optimizer": keras.saving.serialize_keras_object(self.discriminator_optimizer),
+                "jit_compile": bool(self.jit_compile)}
+
+    def compile_from_config(self, config):
+        self.compile(generator_optimizer=keras.saving.deserialize_keras_object(config["generator_optimizer"]),
+                     discriminator_optimizer=keras.saving.deserialize_keras_object(config["discriminator_optimizer"]),
+                     jit_compile=config.get("jit_compile", False))
+        # Create the optimizers' slots now so that load_model can restore them.
+        self.generator_optimizer.build(self.generator_g.trainable_weights + self.generator_f.trainable_weights)
+        self.discriminator_optimizer.build(self.discriminator_x.trainable_weights
+                                           + self.discriminator_y.trainable_weights)
+
+    # -- serialisation
+    def build(self, input_shape=None):
+        self.built = True
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "lambda_cycle": self.lambda_cycle,
+                  "lambda_identity": self.lambda_identity, "pool_size": self.pool_size,
+                  "adversarial_loss": self.adversarial_loss, "image_size": self.image_size, "seed": self.seed}
+        for part in ("generator_g", "generator_f", "discriminator_x", "discriminator_y"):
+            config[part] = keras.saving.serialize_keras_object(getattr(self, part))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for part in ("generator_g", "generator_f", "discriminator_x", "discriminator_y"):
+            config[part] = keras.saving.deserialize_keras_object(config[part])
+        return cls(**config)
+
+
+def _optimizer(value, name):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return keras.optimizers.get(value)
+    if not isinstance(value, keras.optimizers.Optimizer):
+        raise TypeError(f"{name} must be a keras optimizer or its name, got {type(value).__name__}")
+    return value
+
+
+def small_cyclegan(channels=1, image_size=28, filters=16, n_residual=3, disc_filters=16, n_layers=1, **kwargs):
+    """A toy CycleGAN for the embedded 28-px task: small ResNet generators and 16×16 PatchGANs."""
+    from cv2course.gans.image_to_image import small_patchgan_discriminator, small_resnet_generator
+
+    def g(name):
+        return small_resnet_generator(channels, filters, n_residual, image_size=image_size, name=name)
+
+    def d(name):
+        return small_patchgan_discriminator(channels, disc_filters, n_layers, image_size=image_size, name=name)
+
+    return CycleGAN(g("generator_g"), g("generator_f"), d("discriminator_x"), d("discriminator_y"), **kwargs)
+
+
+def cyclegan(channels=3, image_size=256, n_residual=None, **kwargs):
+    """The paper's CycleGAN: ResNet generators (9 blocks from 256 px, 6 below) and 70×70 PatchGANs."""
+    from cv2course.gans.image_to_image import patchgan_discriminator, resnet_generator
+
+    blocks = n_residual if n_residual is not None else (9 if image_size >= 256 else 6)
+    gens = [resnet_generator(channels, n_residual=blocks, image_size=image_size, name=n)
+            for n in ("generator_g", "generator_f")]
+    discs = [patchgan_discriminator(channels, image_size=image_size, name=n)
+             for n in ("discriminator_x", "discriminator_y")]
+    return CycleGAN(*gens, *discs, **kwargs)
