@@ -119,31 +119,6 @@ def emd_plans(seed):
     return fig
 
 
-_QUICK_CLASSIFIERS = {}
-
-
-def _digits_classifier(seed):
-    """The cached digits classifier; in quick mode without a cache, a briefly trained stand-in
-    (kept for the process, never written to the cache)."""
-    from cv2course.backbones import available_weights, build_digits_classifier, digits_classifier
-
-    if not settings.QUICK or available_weights()["digits_cnn"].startswith("cached"):
-        return digits_classifier(), "digits-cnn"
-    if seed in _QUICK_CLASSIFIERS:
-        return _QUICK_CLASSIFIERS[seed]
-    import keras
-
-    from cv2course.data import digits
-
-    keras.utils.set_random_seed(seed)
-    x, y = digits(28, "train")
-    model = build_digits_classifier()
-    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy")
-    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
-    _QUICK_CLASSIFIERS[seed] = (model, "digits-cnn (quick)")
-    return _QUICK_CLASSIFIERS[seed]
-
-
 def _gaussian_noise(images, sigma, seed):
     rng = np.random.default_rng(seed)
     return np.clip(images + sigma * rng.standard_normal(images.shape), 0.0, 1.0).astype(np.float32)
@@ -165,10 +140,11 @@ def is_label_distributions(seed):
     import matplotlib.pyplot as plt
 
     from cv2course.data import digits
-    from cv2course.metrics import get_extractor, inception_score
+    from cv2course.metrics import inception_score
+    from cv2course.metrics.features import digits_cnn
 
-    model, name = _digits_classifier(seed)
-    classify = get_extractor(model, output="probs")
+    classify = digits_cnn(output="probs", seed=seed)
+    name = classify.name
     x, y = digits(28, "test")
     rng = np.random.default_rng(seed)
     index = int(rng.choice(np.flatnonzero(y == 3)))
@@ -205,10 +181,10 @@ def fid_vs_noise(seed):
 
     from cv2course.data import digits
     from cv2course.metrics import FeatureStatistics, frechet_distance
-    from cv2course.metrics.features import from_keras_model
+    from cv2course.metrics.features import digits_cnn
 
-    model, name = _digits_classifier(seed)
-    extractor = from_keras_model(model, layer="features", name=name)
+    extractor = digits_cnn(seed=seed)
+    name = extractor.name
     train, _ = digits(28, "train")
     test, _ = digits(28, "test")
     train, test = train[:settings.pick(None, 500)], test[:settings.pick(None, 150)]

@@ -64,6 +64,15 @@ class Score:
         return f"{self.label} = {value}{counts}"
 
 
+def _progress(verbose):
+    """tqdm.auto's progress bar when verbose (imported only then: it warns in bare Jupyter)."""
+    if verbose:
+        from tqdm.auto import tqdm
+
+        return tqdm
+    return lambda iterable, **kwargs: iterable
+
+
 class FeatureExtractor:
     """Images in [0, 1] (NHWC, 1 or 3 channels) -> (N, d) float64 features or probabilities.
 
@@ -136,8 +145,7 @@ class FeatureExtractor:
             raise ValueError(f"images must have 1 or 3 channels, got shape {x.shape}")
         if len(x) == 0:
             raise ValueError("images is empty")
-        from tqdm.auto import tqdm
-
+        tqdm = _progress(verbose)
         starts = range(0, len(x), int(batch_size))
         parts = [self._batch_features(x[s:s + batch_size])
                  for s in tqdm(starts, desc=f"{self.name} features", disable=not verbose)]
@@ -162,8 +170,7 @@ class FeatureExtractor:
 
     def _list_features(self, images, batch_size, verbose, desc=None):
         """Images one by one (any sizes: each is prepared to the model's input), in batches."""
-        from tqdm.auto import tqdm
-
+        tqdm = _progress(verbose)
         batch = []
         for img in tqdm(images, desc=desc or f"{self.name} features", disable=not verbose):
             if img is None:
@@ -245,6 +252,35 @@ def _digits_cnn(output):
     return FeatureExtractor(model, "digits-cnn", (28, 28), 1, "[0,1]", "bilinear", antialias=True,
                             description="cv2course digits classifier " + ("features layer (128-d)"
                                                                            if output == "features" else "softmax"))
+
+
+_QUICK_DIGITS = {}
+
+
+def digits_cnn(output="features", seed=0):
+    """The "digits-cnn" extractor; in quick mode, when the classifier is not cached yet, a
+    stand-in trained for one epoch (seconds; kept for the process, never cached) named
+    "digits-cnn (quick)", so that notebooks and figures stay fast in CI."""
+    from cv2course import settings
+    from cv2course.backbones import available_weights
+
+    if not settings.QUICK or available_weights()["digits_cnn"].startswith("cached"):
+        return get_extractor("digits-cnn", output)
+    if seed not in _QUICK_DIGITS:
+        import keras
+
+        from cv2course.backbones import build_digits_classifier
+        from cv2course.data import digits
+
+        keras.utils.set_random_seed(seed)
+        x, y = digits(28, "train")
+        model = build_digits_classifier()
+        model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy")
+        model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+        _QUICK_DIGITS[seed] = model
+    model = _QUICK_DIGITS[seed]
+    layer = "features" if output == "features" else None
+    return from_keras_model(model, layer=layer, name="digits-cnn (quick)")
 
 
 def _vgg16(output):

@@ -6,11 +6,12 @@ With InceptionV3 pool3 features this is the FID; with any other extractor it is
 "FD (extractor)". The statistics file format is TTUR's: an ``.npz`` with keys ``mu`` and
 ``sigma``.
 """
-import contextlib
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from cv2course.metrics._blas import small_blas
 
 
 def _as_stats(mu, sigma, name):
@@ -27,18 +28,6 @@ def _as_stats(mu, sigma, name):
     return mu, sigma
 
 
-def _small_blas(d):
-    """One BLAS thread for small matrices: on a busy CPU, multi-threaded OpenBLAS spin-waits and
-    a 128x128 eigen-decomposition can take 100x longer than on one thread."""
-    if d >= 512:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
-
-
 def trace_sqrt_product(sigma1, sigma2):
     """Tr (Σ₁Σ₂)^½ from eigenvalues, for symmetric positive semi-definite Σ₁, Σ₂.
 
@@ -48,7 +37,7 @@ def trace_sqrt_product(sigma1, sigma2):
     finite for singular covariances (fewer samples than dimensions), unlike the complex
     Schur route of ``sqrtm``, and several times faster.
     """
-    with _small_blas(sigma1.shape[0]):
+    with small_blas(sigma1.shape[0]):
         return _trace_sqrt_product(sigma1, sigma2)
 
 
@@ -165,7 +154,7 @@ class FeatureStatistics:
         n_b = x.shape[0]
         mean_b = x.mean(axis=0)
         centred = x - mean_b
-        with _small_blas(self.dim):
+        with small_blas(self.dim):
             m2_b = centred.T @ centred
         if self.n == 0:
             self.n, self._mean, self._m2 = n_b, mean_b, m2_b

@@ -10,6 +10,8 @@ import collections
 
 import numpy as np
 
+from cv2course.metrics._blas import small_blas
+
 KernelDistance = collections.namedtuple("KernelDistance", ["mean", "std"])
 
 
@@ -64,10 +66,12 @@ def kernel_distance(features1, features2, num_subsets=100, subset_size=1000, see
     m = min(subset_size, len(x), len(y))
     rng = np.random.default_rng(seed)
     values = []
-    for _ in range(num_subsets):
-        xs = x[rng.choice(len(x), m, replace=False)]
-        ys = y[rng.choice(len(y), m, replace=False)]
-        values.append(mmd2_unbiased(polynomial_kernel(xs, xs), polynomial_kernel(ys, ys), polynomial_kernel(xs, ys)))
+    with small_blas(max(m, x.shape[1])):
+        for _ in range(num_subsets):
+            xs = x[rng.choice(len(x), m, replace=False)]
+            ys = y[rng.choice(len(y), m, replace=False)]
+            values.append(mmd2_unbiased(polynomial_kernel(xs, xs), polynomial_kernel(ys, ys),
+                                        polynomial_kernel(xs, ys)))
     return KernelDistance(float(np.mean(values)), float(np.std(values)))
 
 

@@ -13,6 +13,8 @@ import collections
 
 import numpy as np
 
+from cv2course.metrics._blas import small_blas
+
 PrecisionRecall = collections.namedtuple("PrecisionRecall", ["precision", "recall"])
 
 
@@ -64,4 +66,5 @@ def precision_recall(real_features, fake_features, k=3):
     if real.shape[1] != fake.shape[1]:
         raise ValueError("real and fake features must have the same dimension, "
                          f"got {real.shape[1]} and {fake.shape[1]}")
-    return PrecisionRecall(manifold_coverage(real, fake, k), manifold_coverage(fake, real, k))
+    with small_blas(max(real.shape[1], min(len(real), len(fake)))):
+        return PrecisionRecall(manifold_coverage(real, fake, k), manifold_coverage(fake, real, k))
