@@ -386,7 +386,8 @@ def fd_of(source1, source2, extractor="auto", batch_size=64, verbose=0):
     elif len(names) > 1:
         raise ValueError(f"the two statistics files come from different extractors: {sorted(names)}")
     else:
-        name = names.pop() if names else (extractor if extractor != "auto" else "unknown extractor")
+        given = getattr(extractor, "name", extractor)
+        name = names.pop() if names else (given if isinstance(given, str) and given != "auto" else "unknown extractor")
     if stats[0].dim != stats[1].dim:
         raise ValueError(f"the two sides have {stats[0].dim} and {stats[1].dim} features; they must match")
     counts = [s.n if s.count_known else None for s in stats]

@@ -3,7 +3,7 @@ spend ~15 s training it; the tests check the plumbing (layers, resizing, labels)
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # undone after this folder: other folders get the real classifier
 def digits_cnn_stub():
     import keras
 
@@ -18,7 +18,7 @@ def digits_cnn_stub():
         yield model
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tiny_extractor_model():
     """A small conv net from 16x16 RGB to an 8-d feature map (averaged over space by the extractor)."""
     import keras

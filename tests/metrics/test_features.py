@@ -117,3 +117,46 @@ def test_bad_extractor_specs():
         get_extractor("missing.keras")
     with pytest.raises(TypeError, match="extractor must be"):
         get_extractor(42)
+
+
+def _fake_inception(weights="auto", include_top=True):
+    """Keras InceptionV3's layout in miniature: 'avg_pool' (pool3) then the 'predictions' softmax."""
+    import keras
+
+    inputs = keras.Input((299, 299, 3))
+    x = keras.layers.Conv2D(16, 3, strides=8)(inputs)
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    return keras.Model(inputs, keras.layers.Dense(1000, activation="softmax", name="predictions")(x))
+
+
+def test_inception_extractor_uses_pool3_at_299_scaled_to_minus_one_one(monkeypatch):
+    """The real weights are not available offline: a stand-in with InceptionV3's layer names."""
+    from cv2course import backbones
+    from cv2course.metrics import features
+
+    monkeypatch.setattr(backbones, "inception_v3", _fake_inception)
+    monkeypatch.setattr(features, "_CACHE", {})
+    ext = get_extractor("inception")
+    assert ext.name == "inception" and ext.label("FD") == "FID" and ext.label("KD") == "KID"
+    assert tuple(ext.prepare(_images(1, size=32, channels=1)).shape) == (1, 299, 299, 3)
+    assert ext.dim == 16 and ext.scale == "[-1,1]" and not ext.antialias
+    assert get_extractor("inception", output="probs").dim == 1000
+    x = _images(3, size=20)
+    inputs = np.asarray(ext.prepare(x)) * 2 - 1                    # [0, 1] -> [-1, 1] at 299x299
+    np.testing.assert_allclose(ext(x), np.asarray(ext.model(inputs)), rtol=1e-5, atol=1e-6)
+    with pytest.warns(UserWarning, match="2048"):
+        score = fd_of(x, _images(3, size=20, seed=1), "inception")
+    assert score.label == "FID" and np.isfinite(score.value)
+
+
+def test_digits_cnn_is_the_cached_classifier_or_a_quick_stand_in():
+    from cv2course import settings
+    from cv2course.backbones import available_weights
+    from cv2course.metrics import digits_cnn
+
+    ext = digits_cnn()
+    cached = available_weights()["digits_cnn"].startswith("cached")
+    assert ext.name == ("digits-cnn" if cached or not settings.QUICK else "digits-cnn (quick)")
+    assert ext.dim == 128 and ext.input_size == (28, 28) and ext.channels == 1
+    probs = digits_cnn(output="probs")(_images(4, size=28, channels=1))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
