@@ -1,0 +1,28 @@
+"""Autoencoders and the variational autoencoder (lecture 03-04).
+
+Names are imported lazily so that ``import cv2course.autoencoders`` (and the CLI) stays
+light; ``from cv2course.autoencoders import VAE`` loads Keras then.
+"""
+import importlib
+
+_EXPORTS = {
+    "ae": ("Autoencoder", "DenoisingAutoencoder", "SparseAutoencoder", "LSTMAutoencoder", "dense_encoder",
+           "dense_decoder", "conv_encoder", "conv_decoder", "lstm_encoder", "lstm_decoder", "dense_autoencoder",
+           "conv_autoencoder"),
+    "vae": ("VAE", "Sampling", "reparameterize", "conv_vae", "dense_vae"),
+    "losses": ("reconstruction_loss", "mean_squared_error", "vae_kl", "sparse_kl", "l1_activity", "negative_elbo"),
+    "noise": ("gaussian_noise", "salt_and_pepper", "corrupt"),
+    "sequences": ("ecg_waves",),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

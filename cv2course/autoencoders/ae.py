@@ -1,0 +1,490 @@
+"""Autoencoders: x → e(x) = h → d(h) = x̂, trained to make x̂ close to x.
+
+- :class:`Autoencoder` takes any encoder and decoder; :func:`dense_encoder`,
+  :func:`dense_decoder`, :func:`conv_encoder`, :func:`conv_decoder` build the lecture's pairs.
+- :class:`DenoisingAutoencoder` corrupts the input inside ``train_step`` and reconstructs
+  the clean image (Vincent et al. 2008).
+- :class:`SparseAutoencoder` adds λ·Σ|h| (L1) or λ·Σ_j KL(ρ ‖ ρ̂_j) on the code (Ng 2011).
+- :class:`LSTMAutoencoder` encodes a whole sequence into one vector and decodes it back
+  (Srivastava et al. 2015); its reconstruction error is an anomaly score.
+
+Loss convention (see :mod:`cv2course.autoencoders.losses`): ‖x − x̂‖² summed over the
+pixels of each example, averaged over the global batch. Labels in the data (e.g. the
+``(image, label)`` pairs of ``cv2course.data.digits(as_dataset=True)``) are ignored: the
+target is always the input itself.
+"""
+import keras
+import numpy as np
+from keras import layers, ops
+
+from cv2course.autoencoders import losses
+from cv2course.autoencoders.noise import NOISE_KINDS, corrupt
+from cv2course.checks import check_choice, check_positive
+from cv2course.distribute import scale_for_replicas
+
+# ---------------------------------------------------------------- input checks
+
+
+def _shape_tuple(shape, name):
+    try:
+        shape = tuple(int(s) for s in shape)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a tuple of positive ints such as (28, 28, 1), got {shape!r}") from exc
+    if not shape or any(s <= 0 for s in shape):
+        raise ValueError(f"{name} must be a tuple of positive ints such as (28, 28, 1), got {shape!r}")
+    return shape
+
+
+def _latent(latent_dim):
+    return int(check_positive(latent_dim, "latent_dim", integer=True))
+
+
+def _units(values, name):
+    values = tuple(values)
+    for v in values:
+        check_positive(v, f"every entry of {name}", integer=True)
+    return values
+
+
+def check_input_shape(x, expected, name="x"):
+    """Raise a ValueError naming ``name`` when ``x``'s shape after the batch axis is not ``expected``."""
+    got = tuple(x.shape)
+    if len(got) != len(expected) + 1 or any(e is not None and g is not None and int(g) != e
+                                            for g, e in zip(got[1:], expected)):
+        want = ", ".join(str(e) for e in expected)
+        raise ValueError(f"{name} must have shape (batch, {want}), got {got}")
+
+
+def as_batch(x, expected, name="x"):
+    """``x`` as a float32 NumPy batch of shape (n, *expected); one example is given a batch axis."""
+    try:
+        arr = np.asarray(x, dtype=np.float32)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from exc
+    if arr.ndim == len(expected):
+        arr = arr[None]
+    check_input_shape(arr, expected, name)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+_SEED_KEY = "seed_generator_state"
+
+
+def save_with_seed_state(store, seed_generator, save_own):
+    """Save a layer's own variables plus its random-draw state, so that a resumed run draws
+    the same noise as an uninterrupted one (Keras does not save SeedGenerator states)."""
+    save_own(store)
+    store[_SEED_KEY] = seed_generator.state
+
+
+def load_with_seed_state(store, seed_generator, load_own):
+    keys = list(store.keys())
+    if _SEED_KEY in keys:
+        seed_generator.state.assign(store[_SEED_KEY])
+    load_own({k: store[k] for k in keys if k != _SEED_KEY})
+
+
+def batched_call(fn, x, batch_size=512):
+    """Apply a Keras model/function to ``x`` in batches; NumPy in, NumPy (or a list of them) out."""
+    outs = [fn(x[i:i + batch_size], training=False) for i in range(0, len(x), batch_size)]
+    if isinstance(outs[0], (list, tuple)):
+        return [np.concatenate([ops.convert_to_numpy(o[k]) for o in outs]) for k in range(len(outs[0]))]
+    return np.concatenate([ops.convert_to_numpy(o) for o in outs])
+
+
+# ---------------------------------------------------------------- builders
+
+
+def _code_heads(h, latent_dim, code_activation, variational):
+    if variational:
+        return [layers.Dense(latent_dim, name="z_mean")(h), layers.Dense(latent_dim, name="z_log_var")(h)]
+    return layers.Dense(latent_dim, activation=code_activation, name="code")(h)
+
+
+def dense_encoder(input_shape, latent_dim, hidden=(256, 128), code_activation=None, variational=False,
+                  name="encoder"):
+    """Flatten → Dense(hidden..., ReLU) → Dense(latent_dim, ``code_activation``).
+
+    ``variational=True`` gives two heads, ``[z_mean, z_log_var]``, for the VAE. Use
+    ``code_activation="sigmoid"`` for a KL-sparse code (activations in (0, 1)).
+    """
+    input_shape = _shape_tuple(input_shape, "input_shape")
+    latent_dim = _latent(latent_dim)
+    inputs = keras.Input(input_shape, name="x")
+    h = layers.Flatten()(inputs)
+    for i, units in enumerate(_units(hidden, "hidden")):
+        h = layers.Dense(units, activation="relu", name=f"dense_{i}")(h)
+    return keras.Model(inputs, _code_heads(h, latent_dim, code_activation, variational), name=name)
+
+
+def dense_decoder(latent_dim, output_shape, hidden=(128, 256), output_activation="sigmoid", name="decoder"):
+    """Dense(hidden..., ReLU) → Dense(prod(output_shape), sigmoid) → Reshape: codes to images in [0, 1]."""
+    latent_dim = _latent(latent_dim)
+    output_shape = _shape_tuple(output_shape, "output_shape")
+    inputs = keras.Input((latent_dim,), name="z")
+    h = inputs
+    for i, units in enumerate(_units(hidden, "hidden")):
+        h = layers.Dense(units, activation="relu", name=f"dense_{i}")(h)
+    h = layers.Dense(int(np.prod(output_shape)), activation=output_activation, name="pixels")(h)
+    return keras.Model(inputs, layers.Reshape(output_shape)(h), name=name)
+
+
+def _check_divisible(shape, filters, name):
+    factor = 2 ** len(filters)
+    if len(shape) != 3 or shape[0] % factor or shape[1] % factor:
+        raise ValueError(f"{name} must be (height, width, channels) with height and width divisible by "
+                         f"2**len(filters) = {factor} (one stride-2 convolution per entry of filters), got {shape}")
+
+
+def conv_encoder(input_shape, latent_dim, filters=(32, 64), dense_units=128, code_activation=None,
+                 variational=False, name="encoder"):
+    """[Conv2D(f, 3, stride 2, ReLU)]×len(filters) → Flatten → Dense(dense_units, ReLU) → Dense(latent_dim).
+
+    Each convolution halves the image side (28 → 14 → 7). ``variational=True`` gives the
+    VAE's two heads ``[z_mean, z_log_var]``; ``dense_units=0`` drops the hidden dense layer.
+    """
+    input_shape = _shape_tuple(input_shape, "input_shape")
+    latent_dim = _latent(latent_dim)
+    filters = _units(filters, "filters")
+    _check_divisible(input_shape, filters, "input_shape")
+    inputs = keras.Input(input_shape, name="x")
+    h = inputs
+    for i, f in enumerate(filters):
+        h = layers.Conv2D(f, 3, strides=2, padding="same", activation="relu", name=f"conv_{i}")(h)
+    h = layers.Flatten()(h)
+    if dense_units:
+        h = layers.Dense(int(check_positive(dense_units, "dense_units", integer=True)), activation="relu",
+                         name="dense")(h)
+    return keras.Model(inputs, _code_heads(h, latent_dim, code_activation, variational), name=name)
+
+
+def conv_decoder(latent_dim, output_shape, filters=(64, 32), dense_units=128, output_activation="sigmoid",
+                 name="decoder"):
+    """Dense → Reshape(h/2^k, w/2^k, filters[0]) → [Conv2DTranspose(f, 3, stride 2, ReLU)]×k → Conv2D(c, 3, sigmoid).
+
+    The mirror image of :func:`conv_encoder` (k = len(filters)); outputs images in [0, 1].
+    """
+    latent_dim = _latent(latent_dim)
+    output_shape = _shape_tuple(output_shape, "output_shape")
+    filters = _units(filters, "filters")
+    _check_divisible(output_shape, filters, "output_shape")
+    k = 2 ** len(filters)
+    h0, w0 = output_shape[0] // k, output_shape[1] // k
+    inputs = keras.Input((latent_dim,), name="z")
+    h = inputs
+    if dense_units:
+        h = layers.Dense(int(check_positive(dense_units, "dense_units", integer=True)), activation="relu",
+                         name="dense")(h)
+    h = layers.Dense(h0 * w0 * filters[0], activation="relu", name="project")(h)
+    h = layers.Reshape((h0, w0, filters[0]))(h)
+    for i, f in enumerate(filters):
+        h = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu", name=f"deconv_{i}")(h)
+    outputs = layers.Conv2D(output_shape[2], 3, padding="same", activation=output_activation, name="pixels")(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def lstm_encoder(timesteps, features, latent_dim, units=64, name="encoder"):
+    """LSTM(units) over the sequence → its last state → Dense(latent_dim): one vector per sequence."""
+    timesteps = int(check_positive(timesteps, "timesteps", integer=True))
+    features = int(check_positive(features, "features", integer=True))
+    inputs = keras.Input((timesteps, features), name="x")
+    h = layers.LSTM(int(check_positive(units, "units", integer=True)), name="lstm")(inputs)
+    return keras.Model(inputs, layers.Dense(_latent(latent_dim), name="code")(h), name=name)
+
+
+def lstm_decoder(latent_dim, timesteps, features, units=64, name="decoder"):
+    """RepeatVector(timesteps) → LSTM(units, return_sequences) → TimeDistributed(Dense(features)), linear output."""
+    timesteps = int(check_positive(timesteps, "timesteps", integer=True))
+    features = int(check_positive(features, "features", integer=True))
+    inputs = keras.Input((_latent(latent_dim),), name="z")
+    h = layers.RepeatVector(timesteps)(inputs)
+    h = layers.LSTM(int(check_positive(units, "units", integer=True)), return_sequences=True, name="lstm")(h)
+    return keras.Model(inputs, layers.TimeDistributed(layers.Dense(features), name="values")(h), name=name)
+
+
+# ---------------------------------------------------------------- models
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class Autoencoder(keras.Model):
+    """x̂ = d(e(x)) trained on ‖x − x̂‖² (summed over pixels, averaged over the batch).
+
+    ``encoder`` maps a batch of inputs to codes (batch, latent_dim); ``decoder`` maps codes
+    back to the input's shape. Trackers: ``loss`` and ``reconstruction`` (equal here;
+    subclasses add penalty terms to ``loss``).
+    """
+
+    tracker_names = ("loss", "reconstruction")
+
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        for name, part in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(part, keras.Model):
+                raise TypeError(f"{name} must be a keras.Model (e.g. from dense_{name} or conv_{name}), "
+                                f"got {type(part).__name__}")
+        self.encoder = encoder
+        self.decoder = decoder
+        self._check_parts()
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+        self._finish_init(Autoencoder)
+
+    def _finish_init(self, cls):
+        # Keras locks a layer's state once it is built, so only the most derived class marks
+        # the model built, after all its state exists (the encoder and decoder arrive built).
+        if type(self) is cls:
+            self.build()
+
+    def _check_parts(self):
+        code = self.encoder.output_shape
+        if isinstance(code, list):
+            raise ValueError(f"encoder must have one output (the code), got {len(code)} outputs {code}; "
+                             "a variational encoder belongs in cv2course.autoencoders.VAE")
+        z = self.decoder.input_shape
+        if code[-1] != z[-1]:
+            raise ValueError(f"the encoder's code size {code[-1]} differs from the decoder's input size {z[-1]}")
+        out = tuple(self.decoder.output_shape[1:])
+        if out != self.input_dims:
+            raise ValueError(f"the decoder's output shape {out} differs from the encoder's input shape {self.input_dims}")
+
+    @property
+    def input_dims(self):
+        """Shape of one input example, e.g. (28, 28, 1)."""
+        return tuple(self.encoder.input_shape[1:])
+
+    @property
+    def latent_dim(self):
+        return int(self.decoder.input_shape[-1])
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    # -- forward
+    def call(self, x, training=False):
+        check_input_shape(x, self.input_dims)
+        return self.decoder(self.encoder(x, training=training), training=training)
+
+    def encode(self, x, batch_size=512):
+        """Codes e(x) of a NumPy batch, shape (n, latent_dim)."""
+        return batched_call(self.encoder, as_batch(x, self.input_dims), batch_size)
+
+    def decode(self, z, batch_size=512):
+        """Decodings d(z) of codes (n, latent_dim) as a NumPy batch."""
+        return batched_call(self.decoder, as_batch(z, (self.latent_dim,), "z"), batch_size)
+
+    def reconstruct(self, x, batch_size=512):
+        """x̂ = d(e(x)) of a NumPy batch."""
+        return batched_call(self, as_batch(x, self.input_dims), batch_size)
+
+    def reconstruction_errors(self, x, batch_size=512):
+        """Per-example mean squared error (1/D)‖x − x̂‖², shape (n,): an anomaly score."""
+        x = as_batch(x, self.input_dims)
+        return ops.convert_to_numpy(losses.mean_squared_error(x, self.reconstruct(x, batch_size)))
+
+    # -- training
+    def loss_terms(self, x, training):
+        """Per-replica batch means of every tracked term; ``loss`` is what is minimised."""
+        x_hat = self(x, training=training)
+        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
+        return {"loss": rec, "reconstruction": rec}
+
+    def _inputs(self, data):
+        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        check_input_shape(x, self.input_dims)
+        return ops.cast(x, "float32")
+
+    def _record(self, terms):
+        for name, tracker in self.trackers.items():
+            tracker.update_state(terms[name])
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        x = self._inputs(data)
+        with tf.GradientTape() as tape:
+            terms = self.loss_terms(x, training=True)
+            # The optimizer sums replica gradients: differentiate loss / R (see cv2course.distribute).
+            scaled = scale_for_replicas(terms["loss"])
+        grads = tape.gradient(scaled, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        return self._record(terms)
+
+    def test_step(self, data):
+        return self._record(self.loss_terms(self._inputs(data), training=False))
+
+    def compile(self, optimizer=None, **kwargs):
+        """Adam(1e-3) unless another optimizer is given; extra keywords go to ``keras.Model.compile``."""
+        if optimizer is None:
+            optimizer = keras.optimizers.Adam(learning_rate=1e-3)
+        elif isinstance(optimizer, str):
+            optimizer = keras.optimizers.get(optimizer)
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {"optimizer": keras.saving.serialize_keras_object(self.optimizer)}
+
+    def compile_from_config(self, config):
+        self.compile(optimizer=keras.saving.deserialize_keras_object(config["optimizer"]))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    # -- serialisation
+    def build(self, input_shape=None):
+        # The encoder and decoder arrive built; nothing to create here.
+        self.built = True
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable,
+                "encoder": keras.saving.serialize_keras_object(self.encoder),
+                "decoder": keras.saving.serialize_keras_object(self.decoder)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for part in ("encoder", "decoder"):
+            config[part] = keras.saving.deserialize_keras_object(config[part])
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class DenoisingAutoencoder(Autoencoder):
+    """Reconstruct the clean x from a corrupted x̃: loss ‖x − d(e(x̃))‖².
+
+    ``noise``: ``"gaussian"`` (``strength`` = σ, default 0.3) or ``"salt_and_pepper"``
+    (``strength`` = fraction of pixels, e.g. 0.2). The corruption happens inside
+    ``train_step`` and ``test_step`` (so ``evaluate`` measures denoising); ``call`` and
+    ``reconstruct`` denoise whatever they are given. Set ``noise_fn`` (a function x → x̃)
+    to replace the random corruption, e.g. with a deterministic one in a parity test.
+    """
+
+    def __init__(self, encoder, decoder, noise="gaussian", strength=0.3, seed=None, **kwargs):
+        super().__init__(encoder, decoder, **kwargs)
+        self.noise = check_choice(noise, "noise", NOISE_KINDS)
+        self.strength = float(check_positive(strength, "strength", allow_zero=True))
+        if self.noise == "salt_and_pepper" and self.strength > 1:
+            raise ValueError(f"strength (fraction of corrupted pixels) must lie in [0, 1], got {strength!r}")
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.noise_fn = None
+        self._finish_init(DenoisingAutoencoder)
+
+    def save_own_variables(self, store):
+        save_with_seed_state(store, self.seed_generator, super().save_own_variables)
+
+    def load_own_variables(self, store):
+        load_with_seed_state(store, self.seed_generator, super().load_own_variables)
+
+    def corrupt(self, x):
+        """x̃: the injected ``noise_fn`` if set, else the named random corruption."""
+        if self.noise_fn is not None:
+            return self.noise_fn(x)
+        return corrupt(x, self.noise, self.strength, seed=self.seed_generator)
+
+    def loss_terms(self, x, training):
+        x_hat = self(self.corrupt(x), training=training)
+        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
+        return {"loss": rec, "reconstruction": rec}
+
+    def get_config(self):
+        return {**super().get_config(), "noise": self.noise, "strength": self.strength, "seed": self.seed}
+
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class SparseAutoencoder(Autoencoder):
+    """Autoencoder with a sparsity penalty on the code h = e(x).
+
+    - ``sparsity="l1"``: loss = ‖x − x̂‖² + λ·Σ_j |h_j| (per example, batch mean);
+    - ``sparsity="kl"``: loss = ‖x − x̂‖² + λ·Σ_j KL(ρ ‖ ρ̂_j), ρ̂_j = the mean activation of
+      unit j over the global batch; needs codes in (0, 1) (``code_activation="sigmoid"``).
+
+    ``weight`` is λ, ``target`` is ρ (KL only). Trackers: loss, reconstruction, sparsity
+    (the penalty before weighting).
+    """
+
+    tracker_names = ("loss", "reconstruction", "sparsity")
+
+    def __init__(self, encoder, decoder, sparsity="kl", weight=None, target=0.05, **kwargs):
+        super().__init__(encoder, decoder, **kwargs)
+        self.sparsity = check_choice(sparsity, "sparsity", ("l1", "kl"))
+        if weight is None:
+            weight = 3.0 if sparsity == "kl" else 0.05
+        self.weight = float(check_positive(weight, "weight", allow_zero=True))
+        if not 0.0 < float(target) < 1.0:
+            raise ValueError(f"target (the activation ρ) must lie in (0, 1), got {target!r}")
+        self.target = float(target)
+        self._finish_init(SparseAutoencoder)
+
+    def penalty(self, code):
+        """The unweighted sparsity term of this replica's share of the batch."""
+        if self.sparsity == "l1":
+            return ops.mean(losses.l1_activity(code))
+        return losses.sparse_kl(self.target, _global_batch_mean(code))
+
+    def loss_terms(self, x, training):
+        code = self.encoder(x, training=training)
+        x_hat = self.decoder(code, training=training)
+        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
+        sparsity = self.penalty(code)
+        return {"loss": rec + self.weight * sparsity, "reconstruction": rec, "sparsity": sparsity}
+
+    def get_config(self):
+        return {**super().get_config(), "sparsity": self.sparsity, "weight": self.weight, "target": self.target}
+
+
+def _global_batch_mean(values):
+    """Mean over the batch axis across all replicas: ρ̂ must be the same on every replica,
+    because KL(ρ ‖ ρ̂) is not linear in ρ̂. The all-reduce passes gradients through."""
+    import tensorflow as tf
+
+    total = ops.sum(values, axis=0)
+    count = ops.cast(ops.shape(values)[0], values.dtype)
+    ctx = tf.distribute.get_replica_context()
+    if ctx is not None and ctx.num_replicas_in_sync > 1:
+        total, count = ctx.all_reduce(tf.distribute.ReduceOp.SUM, [total, count])
+    return total / count
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class LSTMAutoencoder(Autoencoder):
+    """Sequence autoencoder: LSTM encoder → code → RepeatVector → LSTM decoder → values.
+
+    Inputs are (batch, timesteps, features) float sequences (not limited to [0, 1]);
+    :meth:`anomaly_scores` is each sequence's mean squared reconstruction error: trained on
+    normal sequences, the model reconstructs anomalies badly.
+    """
+
+    def __init__(self, timesteps, features=1, latent_dim=16, units=64, **kwargs):
+        super().__init__(lstm_encoder(timesteps, features, latent_dim, units),
+                         lstm_decoder(latent_dim, timesteps, features, units), **kwargs)
+        self.timesteps, self.features, self.units = int(timesteps), int(features), int(units)
+        self._finish_init(LSTMAutoencoder)
+
+    def anomaly_scores(self, x, batch_size=512):
+        """(1/(T·F)) Σ_t (x_t − x̂_t)² per sequence, shape (n,)."""
+        return self.reconstruction_errors(x, batch_size)
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, "timesteps": self.timesteps,
+                "features": self.features, "latent_dim": self.latent_dim, "units": self.units}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def dense_autoencoder(input_shape=(28, 28, 1), latent_dim=32, hidden=(256, 128), code_activation=None):
+    """``Autoencoder(dense_encoder(...), dense_decoder(...))`` with mirrored hidden sizes."""
+    return Autoencoder(dense_encoder(input_shape, latent_dim, hidden, code_activation),
+                       dense_decoder(latent_dim, input_shape, tuple(reversed(tuple(hidden)))))
+
+
+def conv_autoencoder(input_shape=(28, 28, 1), latent_dim=32, filters=(32, 64), dense_units=128):
+    """``Autoencoder(conv_encoder(...), conv_decoder(...))`` with mirrored filter counts."""
+    return Autoencoder(conv_encoder(input_shape, latent_dim, filters, dense_units),
+                       conv_decoder(latent_dim, input_shape, tuple(reversed(tuple(filters))), dense_units))

@@ -1,0 +1,234 @@
+"""The variational autoencoder (Kingma & Welling 2014) and its sampling layer.
+
+The encoder gives a Gaussian q(z|x) = N(μ(x), σ²(x)) per input; a code is drawn with the
+reparameterisation z = μ + σ ⊙ ε, ε ~ N(0, I), so gradients flow to μ and σ; the decoder
+maps z back to an image. Loss per example (summed over pixels, averaged over the batch):
+
+    ‖x − x̂‖² + β · KL[N(μ, σ²) ‖ N(0, I)]
+
+The KL term pulls every q(z|x) towards the prior, which makes the latent space continuous
+(near codes decode to similar images) and complete (any z ~ N(0, I) decodes to a digit).
+"""
+import keras
+import numpy as np
+from keras import ops
+
+from cv2course.autoencoders import losses
+from cv2course.autoencoders.ae import as_batch, batched_call, check_input_shape, load_with_seed_state, save_with_seed_state
+from cv2course.checks import check_positive
+from cv2course.distribute import scale_for_replicas
+
+
+def reparameterize(z_mean, z_log_var, epsilon):
+    """z = μ + σ ⊙ ε with σ = exp(½ log σ²): a sample of N(μ, σ²) that is differentiable in μ and σ."""
+    z_mean = ops.convert_to_tensor(z_mean)
+    return z_mean + ops.exp(0.5 * ops.convert_to_tensor(z_log_var, dtype=z_mean.dtype)) * ops.convert_to_tensor(
+        epsilon, dtype=z_mean.dtype)
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class Sampling(keras.layers.Layer):
+    """``Sampling()([z_mean, z_log_var])`` → z = μ + exp(½ log σ²) ⊙ ε with a fresh ε ~ N(0, I).
+
+    Pass ``epsilon=`` to use given draws instead (tests, or the same ε on every replica).
+    """
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, epsilon=None):
+        z_mean, z_log_var = inputs
+        if epsilon is None:
+            epsilon = keras.random.normal(ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator)
+        return reparameterize(z_mean, z_log_var, epsilon)
+
+    def save_own_variables(self, store):
+        save_with_seed_state(store, self.seed_generator, super().save_own_variables)
+
+    def load_own_variables(self, store):
+        load_with_seed_state(store, self.seed_generator, super().load_own_variables)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class VAE(keras.Model):
+    """β-VAE with a Gaussian encoder ``[z_mean, z_log_var] = encoder(x)`` and a decoder z → x̂.
+
+    Build the parts with ``dense_encoder(..., variational=True)`` / ``conv_encoder(...,
+    variational=True)`` and ``dense_decoder`` / ``conv_decoder``. Trackers: ``loss``
+    (the negative ELBO estimate for β = 1), ``reconstruction``, ``kl``; ``test_step``
+    reports the same terms with one sample of z, so ``validation_data`` works.
+    ``call(x)`` decodes the mean μ(x) (deterministic) unless ``training=True``.
+    Set ``epsilon_fn`` (z_mean → ε) to replace the random ε, e.g. in a parity test.
+    """
+
+    tracker_names = ("loss", "reconstruction", "kl")
+
+    def __init__(self, encoder, decoder, beta=1.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        for name, part in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(part, keras.Model):
+                raise TypeError(f"{name} must be a keras.Model, got {type(part).__name__}")
+        heads = encoder.output_shape
+        if not (isinstance(heads, list) and len(heads) == 2 and heads[0] == heads[1]):
+            raise ValueError("encoder must output [z_mean, z_log_var] of equal shape (build it with "
+                             f"dense_encoder(..., variational=True) or conv_encoder(..., variational=True)), got {heads}")
+        if heads[0][-1] != decoder.input_shape[-1]:
+            raise ValueError(f"the encoder's latent size {heads[0][-1]} differs from the decoder's input size "
+                             f"{decoder.input_shape[-1]}")
+        if tuple(decoder.output_shape[1:]) != tuple(encoder.input_shape[1:]):
+            raise ValueError(f"the decoder's output shape {tuple(decoder.output_shape[1:])} differs from the "
+                             f"encoder's input shape {tuple(encoder.input_shape[1:])}")
+        self.encoder = encoder
+        self.decoder = decoder
+        self.beta = float(check_positive(beta, "beta", allow_zero=True))
+        self.seed = seed
+        self.sampling = Sampling(seed, name="sampling")
+        self.epsilon_fn = None
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+        if type(self) is VAE:  # a subclass builds after creating its own state (Keras locks built layers)
+            self.build()
+
+    @property
+    def input_dims(self):
+        return tuple(self.encoder.input_shape[1:])
+
+    @property
+    def latent_dim(self):
+        return int(self.decoder.input_shape[-1])
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    # -- forward
+    def draw(self, z_mean, z_log_var):
+        """z = μ + σ ⊙ ε with ε from ``epsilon_fn`` if set, else fresh N(0, I) draws."""
+        epsilon = None if self.epsilon_fn is None else self.epsilon_fn(z_mean)
+        return self.sampling([z_mean, z_log_var], epsilon=epsilon)
+
+    def call(self, x, training=False):
+        check_input_shape(x, self.input_dims)
+        z_mean, z_log_var = self.encoder(x, training=training)
+        z = self.draw(z_mean, z_log_var) if training else z_mean
+        return self.decoder(z, training=training)
+
+    def encode(self, x, batch_size=512):
+        """(μ, log σ²) of a NumPy batch, each (n, latent_dim)."""
+        return tuple(batched_call(self.encoder, as_batch(x, self.input_dims), batch_size))
+
+    def decode(self, z, batch_size=512):
+        """Images decoded from codes z (n, latent_dim)."""
+        return batched_call(self.decoder, as_batch(z, (self.latent_dim,), "z"), batch_size)
+
+    def reconstruct(self, x, batch_size=512):
+        """d(μ(x)): the deterministic reconstruction of a NumPy batch."""
+        return batched_call(self, as_batch(x, self.input_dims), batch_size)
+
+    def sample(self, n, seed=None):
+        """n new images: decode z ~ N(0, I) (a NumPy generator seeded with ``seed``)."""
+        n = int(check_positive(n, "n", integer=True))
+        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype(np.float32)
+        return self.decode(z)
+
+    def interpolate(self, x_a, x_b, steps=8):
+        """Decodings of (1 − t)·μ(x_a) + t·μ(x_b) for ``steps`` values of t from 0 to 1."""
+        steps = int(check_positive(steps, "steps", integer=True))
+        mu_a = self.encode(as_batch(x_a, self.input_dims, "x_a")[:1])[0]
+        mu_b = self.encode(as_batch(x_b, self.input_dims, "x_b")[:1])[0]
+        t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+        return self.decode((1.0 - t) * mu_a + t * mu_b)
+
+    # -- training
+    def loss_terms(self, x, training):
+        """Per-replica batch means: reconstruction ‖x − x̂‖², KL, and loss = rec + β·KL."""
+        z_mean, z_log_var = self.encoder(x, training=training)
+        x_hat = self.decoder(self.draw(z_mean, z_log_var), training=training)
+        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
+        kl = ops.mean(losses.vae_kl(z_mean, z_log_var))
+        return {"loss": rec + self.beta * kl, "reconstruction": rec, "kl": kl}
+
+    def _inputs(self, data):
+        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        check_input_shape(x, self.input_dims)
+        return ops.cast(x, "float32")
+
+    def _record(self, terms):
+        for name, tracker in self.trackers.items():
+            tracker.update_state(terms[name])
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        x = self._inputs(data)
+        with tf.GradientTape() as tape:
+            terms = self.loss_terms(x, training=True)
+            scaled = scale_for_replicas(terms["loss"])  # replica gradients are summed
+        grads = tape.gradient(scaled, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        return self._record(terms)
+
+    def test_step(self, data):
+        return self._record(self.loss_terms(self._inputs(data), training=False))
+
+    def compile(self, optimizer=None, **kwargs):
+        """Adam(1e-3) unless another optimizer is given."""
+        if optimizer is None:
+            optimizer = keras.optimizers.Adam(learning_rate=1e-3)
+        elif isinstance(optimizer, str):
+            optimizer = keras.optimizers.get(optimizer)
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {"optimizer": keras.saving.serialize_keras_object(self.optimizer)}
+
+    def compile_from_config(self, config):
+        self.compile(optimizer=keras.saving.deserialize_keras_object(config["optimizer"]))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    # -- serialisation
+    def build(self, input_shape=None):
+        # The encoder and decoder arrive built; the sampling layer has no weights.
+        self.sampling.build([tuple(self.encoder.output_shape[0])] * 2)
+        self.built = True
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, "beta": self.beta, "seed": self.seed,
+                "encoder": keras.saving.serialize_keras_object(self.encoder),
+                "decoder": keras.saving.serialize_keras_object(self.decoder)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for part in ("encoder", "decoder"):
+            config[part] = keras.saving.deserialize_keras_object(config[part])
+        return cls(**config)
+
+
+def conv_vae(input_shape=(28, 28, 1), latent_dim=2, filters=(32, 64), dense_units=128, beta=1.0, seed=None):
+    """The lecture's convolutional VAE: ``conv_encoder(variational=True)`` + ``conv_decoder``."""
+    from cv2course.autoencoders.ae import conv_decoder, conv_encoder
+
+    encoder = conv_encoder(input_shape, latent_dim, filters, dense_units, variational=True)
+    decoder = conv_decoder(latent_dim, input_shape, tuple(reversed(filters)), dense_units)
+    return VAE(encoder, decoder, beta=beta, seed=seed)
+
+
+def dense_vae(input_shape=(28, 28, 1), latent_dim=2, hidden=(256, 128), beta=1.0, seed=None):
+    """A fully connected VAE: ``dense_encoder(variational=True)`` + ``dense_decoder``."""
+    from cv2course.autoencoders.ae import dense_decoder, dense_encoder
+
+    encoder = dense_encoder(input_shape, latent_dim, hidden, variational=True)
+    decoder = dense_decoder(latent_dim, input_shape, tuple(reversed(hidden)))
+    return VAE(encoder, decoder, beta=beta, seed=seed)
