@@ -101,7 +101,10 @@ class FeatureExtractor:
 
     @property
     def dim(self):
-        return int(self.model.output_shape[-1])
+        shape = self.model.output_shape
+        if isinstance(shape, dict):
+            (shape,) = shape.values()
+        return int(shape[-1])
 
     def prepare(self, images):
         """A batch tensor in the model's layout: channels converted and resized, still in [0, 1]."""

@@ -104,7 +104,7 @@ def test_inception_score_of_images_with_the_digits_classifier(digits_cnn_stub):
 def test_vgg16_extractor_is_the_bundled_trunk_pooled():
     ext = get_extractor("vgg16")
     feats = ext(_images(2, size=40))
-    assert feats.shape == (2, 512) and np.all(np.isfinite(feats))
+    assert feats.shape == (2, 512) and ext.dim == 512 and np.all(np.isfinite(feats))
     assert ext.label() == "FD (vgg16)" and "bundled" in ext.description.lower()
     with pytest.raises(ValueError, match="no class probabilities"):
         get_extractor("vgg16", output="probs")
