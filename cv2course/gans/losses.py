@@ -249,7 +249,8 @@ def clip_weights(weights, clip_value=0.01):
     """Arjovsky et al.'s weight clipping: every weight w ← clip(w, −c, c), c = 0.01 by default.
 
     ``weights``: a Keras model/layer (its trainable weights), or a list of variables (assigned
-    in place) or arrays. Returns the list of clipped values.
+    in place, also from inside a ``tf.distribute`` replica context) or arrays. Returns the
+    list of clipped values.
     """
     import keras
 
@@ -261,11 +262,21 @@ def clip_weights(weights, clip_value=0.01):
         weights = weights.trainable_weights
     elif not isinstance(weights, (list, tuple)):
         weights = [weights]
-    out = []
-    for w in weights:
-        if isinstance(w, keras.Variable) or hasattr(w, "assign"):
-            w.assign(keras.ops.clip(w, -c, c))
-            out.append(w.value if hasattr(w, "value") else w)
-        else:
-            out.append(keras.ops.clip(keras.ops.convert_to_tensor(w), -c, c))
-    return out
+    variables = [w for w in weights if isinstance(w, keras.Variable) or hasattr(w, "assign")]
+    if variables:
+        _assign_clipped(variables, c)
+    return [w.value if isinstance(w, keras.Variable) else w if hasattr(w, "assign")
+            else keras.ops.clip(keras.ops.convert_to_tensor(w), -c, c) for w in weights]
+
+
+def _assign_clipped(variables, c):
+    # Mirrored variables may only be assigned in cross-replica context: merge like Keras' optimizers do.
+    import keras
+    import tensorflow as tf
+
+    def update(distribution, tf_vars):
+        for v in tf_vars:
+            distribution.extended.update(v, lambda var: var.assign(tf.clip_by_value(var, -c, c)), group=False)
+
+    tf_vars = [v.value if isinstance(v, keras.Variable) else v for v in variables]
+    tf.__internal__.distribute.interim.maybe_merge_call(update, tf.distribute.get_strategy(), tf_vars)

@@ -1,0 +1,117 @@
+"""Conditional GAN: Mirza & Osindero (2014), G(z | y) and D(x | y), trained with Algorithm 1.
+
+Both networks see the class label y: the generator as a code concatenated to z, the
+discriminator as label channels concatenated to the image (see
+:mod:`cv2course.gans.networks`, ``conditioning="one_hot"`` or ``"embedding"``). The
+objective is the GAN's with every D(·) and G(·) conditioned on y. Because the label enters
+as a code vector, a mixture (1 − t)·onehot(a) + t·onehot(b) is a valid input: sweeping t
+morphs one class into another with z fixed (:meth:`ConditionalGAN.class_morph`).
+"""
+import keras
+import numpy as np
+import tensorflow as tf
+
+from cv2course.checks import check_choice, check_positive
+from cv2course.gans import networks
+from cv2course.gans.gan import GAN
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class ConditionalGAN(GAN):
+    """``ConditionalGAN(generator=None, discriminator=None, num_classes=10, latent_dim=100,
+    image_size=28, channels=1, base_filters=64, conditioning="one_hot", discriminator_steps=1,
+    loss="non_saturating", label_smoothing=0.0)``.
+
+    ``fit`` takes (images in [0, 1], integer labels) batches. ``model([z, labels])`` returns
+    images in [0, 1]; labels are integers (N,) or label codes (N, K). Logged keys as
+    :class:`cv2course.gans.gan.GAN`.
+    """
+
+    def __init__(self, generator=None, discriminator=None, num_classes=10, latent_dim=100, image_size=28, channels=1,
+                 base_filters=64, conditioning="one_hot", discriminator_steps=1, loss=None, label_smoothing=0.0,
+                 seed=None, **kwargs):
+        check_positive(num_classes, "num_classes", integer=True)
+        check_choice(conditioning, "conditioning", networks.CONDITIONINGS)
+        self.num_classes, self.conditioning = int(num_classes), conditioning
+        super().__init__(generator, discriminator, latent_dim, image_size, channels, base_filters,
+                         discriminator_steps, loss, label_smoothing, seed, **kwargs)
+
+    def build_generator(self):
+        return networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters,
+                                        num_classes=self.num_classes, conditioning=self.conditioning)
+
+    def build_discriminator(self):
+        return networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters,
+                                            num_classes=self.num_classes, conditioning=self.conditioning)
+
+    def _check_networks(self):
+        super()._check_networks()
+        for net in (self.generator, self.discriminator):
+            if len(net.inputs) != 2 or tuple(net.inputs[1].shape[1:]) != (self.num_classes,):
+                raise ValueError(f"the conditional {net.name} must take two inputs, the second a label code of shape "
+                                 f"(N, {self.num_classes}); got inputs {[tuple(i.shape) for i in net.inputs]}")
+
+    def codes(self, labels):
+        """Integer labels (N,) → one-hot codes (N, K); codes (N, K) pass through (as float32)."""
+        labels = tf.convert_to_tensor(labels)
+        if labels.shape.rank == 2:
+            return tf.cast(labels, tf.float32)
+        return tf.one_hot(tf.cast(labels, tf.int32), self.num_classes, dtype=tf.float32)
+
+    def _unpack(self, data):
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if y is None:
+            raise ValueError("ConditionalGAN trains on (images, labels) batches; got images only")
+        return tf.cast(x, tf.float32) * 2.0 - 1.0, self.codes(y)
+
+    def _generate(self, z, labels, training):
+        return self.generator([z, labels], training=training)
+
+    def _discriminate(self, images, labels, training):
+        return self.discriminator([images, labels], training=training)
+
+    def call(self, inputs, training=False):
+        """Images in [0, 1] for ``[z, labels]`` (labels: integers (N,) or codes (N, K))."""
+        if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+            raise ValueError("ConditionalGAN is called on [z, labels]")
+        z, labels = inputs
+        return (self._generate(z, self.codes(labels), training) + 1.0) / 2.0
+
+    def generate(self, labels, z=None, seed=None, batch_size=256):
+        """One image (NumPy, [0, 1]) per label (integers or codes), z ~ N(0, I) drawn with ``seed``."""
+        labels = np.asarray(labels)
+        if labels.ndim == 1:
+            if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
+                raise ValueError(f"labels must lie in 0..{self.num_classes - 1}, got {labels.min()}..{labels.max()}")
+            labels = np.eye(self.num_classes, dtype=np.float32)[labels.astype(int)]
+        if labels.ndim != 2 or labels.shape[1] != self.num_classes:
+            raise ValueError(f"labels must be integers (N,) or codes (N, {self.num_classes}), got shape {labels.shape}")
+        z = self.latent_vectors(len(labels), seed) if z is None else np.asarray(z, np.float32)
+        if len(z) != len(labels):
+            raise ValueError(f"z and labels must have the same length, got {len(z)} and {len(labels)}")
+        return self.predict([z, labels.astype(np.float32)], batch_size=batch_size, verbose=0)
+
+    def class_grid(self, per_class=8, seed=0):
+        """(num_classes × per_class) images: row k shows class k; column j shares one z across rows."""
+        z = np.tile(self.latent_vectors(per_class, seed), (self.num_classes, 1))
+        labels = np.repeat(np.arange(self.num_classes), per_class)
+        return self.generate(labels, z=z)
+
+    def class_morph(self, start, end, steps=8, n=1, seed=0):
+        """Morph class ``start`` into ``end``: images (n, steps, H, W, C) for label codes
+        (1 − t)·onehot(start) + t·onehot(end), t = 0..1, with z fixed along each row."""
+        for name, value in (("start", start), ("end", end)):
+            if not isinstance(value, (int, np.integer)) or not 0 <= value < self.num_classes:
+                raise ValueError(f"{name} must be a class in 0..{self.num_classes - 1}, got {value!r}")
+        check_positive(steps, "steps", integer=True)
+        t = np.linspace(0.0, 1.0, int(steps), dtype=np.float32)[:, None]
+        eye = np.eye(self.num_classes, dtype=np.float32)
+        codes = (1.0 - t) * eye[start] + t * eye[end]
+        z = np.repeat(self.latent_vectors(n, seed), int(steps), axis=0)
+        images = self.generate(np.tile(codes, (int(n), 1)), z=z)
+        return images.reshape((int(n), int(steps)) + images.shape[1:])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(num_classes=self.num_classes, conditioning=self.conditioning)
+        return config
