@@ -1,0 +1,34 @@
+"""Exercises for the CNN-basics slides: convolution output size, max and average pooling."""
+import numpy as np
+
+from cv2course.exercises.core import exercise
+from cv2course.featviz import cnn_basics
+
+
+def _size_cases():
+    # the slide's volume example first, then valid, same and strided convolutions and pooling
+    return [((5, 3, 1, 2), {}), ((6, 3, 0, 1), {}), ((7, 3, 1, 1), {}), ((32, 5, 2, 1), {}), ((8, 2, 0, 2), {}),
+            ((224, 7, 3, 2), {}), ((10, 4, 0, 3), {})]
+
+
+def _pool_cases(slide_input):
+    rng = np.random.default_rng(0)
+    return lambda: [((slide_input.copy(),), {"f": 2, "s": 2}),
+                    ((rng.integers(0, 50, size=(6, 6)).astype(float),), {"f": 3, "s": 3}),
+                    ((rng.normal(size=(5, 7, 2)),), {"f": 2, "s": 1}),
+                    ((rng.normal(size=(7, 7)),), {"f": 3, "s": 2})]
+
+
+exercise("conv_output_size", reference=cnn_basics.conv_output_size, cases=_size_cases,
+         hint="Output side = floor((n + 2p - f) / s) + 1: integer division, then add one. "
+              "The slide's 5x5 input padded by 1 with a 3x3 filter and stride 2 gives 3.",
+         description="conv_output_size(n, f, p, s): side of a convolution's output for an n x n input, "
+                     "f x f filter, padding p, stride s.")
+exercise("max_pool", reference=cnn_basics.max_pool, cases=_pool_cases(cnn_basics.MAX_POOL_INPUT),
+         hint="Slide windows of f x f, moving s pixels at a time (not 1), and keep the largest value of each; "
+              "with a channel axis pool every channel separately. The slide's matrix gives [[100, 184], [12, 45]].",
+         description="max_pool(x, f=2, s=2) for x of shape (h, w) or (h, w, c).")
+exercise("avg_pool", reference=cnn_basics.avg_pool, cases=_pool_cases(cnn_basics.AVG_POOL_INPUT),
+         hint="Like max pooling, but each output is the mean of the f x f window: divide by f*f. "
+              "The slide's matrix gives [[36.5, 80], [12, 15]] (the slide prints 36).",
+         description="avg_pool(x, f=2, s=2) for x of shape (h, w) or (h, w, c).")

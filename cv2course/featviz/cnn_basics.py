@@ -1,0 +1,161 @@
+"""The CNN-basics slides as small NumPy functions: convolution sizes, pooling, activations.
+
+Every worked example of the slides is here with its numbers, so the notebook, the figures
+and the tests use the same values.
+"""
+import numpy as np
+
+# The pooling slides (2x2 filters, stride 2).
+MAX_POOL_INPUT = np.array([[29, 15, 28, 184], [0, 100, 70, 38], [12, 12, 7, 2], [12, 12, 45, 6]], dtype=np.float64)
+MAX_POOL_OUTPUT = np.array([[100, 184], [12, 45]], dtype=np.float64)
+AVG_POOL_INPUT = np.array([[31, 15, 28, 184], [0, 100, 70, 38], [12, 12, 7, 2], [12, 12, 45, 6]], dtype=np.float64)
+AVG_POOL_OUTPUT = np.array([[36.5, 80], [12, 15]], dtype=np.float64)  # the slide rounds 36.5 down to 36
+
+
+def _int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def conv_output_size(n, f, p=0, s=1):
+    """Output side of a convolution or pooling: ⌊(n + 2p − f) / s⌋ + 1.
+
+    ``n`` input side, ``f`` filter side, ``p`` padding on each side, ``s`` stride. "Valid"
+    convolution is p = 0; "same" with stride 1 is p = (f − 1) / 2.
+    """
+    n, f, p, s = _int(n, "n", 1), _int(f, "f", 1), _int(p, "p", 0), _int(s, "s", 1)
+    if f > n + 2 * p:
+        raise ValueError(f"the filter ({f}) is larger than the padded input ({n} + 2·{p} = {n + 2 * p})")
+    return (n + 2 * p - f) // s + 1
+
+
+def zero_pad(x, p):
+    """Pad the two spatial axes of (h, w) or (h, w, c) ``x`` with ``p`` zeros on each side."""
+    x = np.asarray(x)
+    p = _int(p, "p", 0)
+    pad = [(p, p), (p, p)] + [(0, 0)] * (x.ndim - 2)
+    return np.pad(x, pad)
+
+
+def conv2d(x, filters, biases=None, stride=1, padding=0):
+    """Convolution as on the slides (cross-correlation, no flip) of one volume.
+
+    ``x``: (n, n, n_C) input; ``filters``: (f, f, n_C, n_filters); ``biases``: (n_filters,).
+    Output (o, o, n_filters) with o = :func:`conv_output_size`; output channel k at (i, j)
+    is Σ x[i·s:i·s+f, j·s:j·s+f, :] · filters[..., k] + biases[k].
+    """
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(filters, dtype=np.float64)
+    if x.ndim != 3:
+        raise ValueError(f"x must be a volume (height, width, channels), got shape {x.shape}")
+    if w.ndim != 4 or w.shape[0] != w.shape[1] or w.shape[2] != x.shape[2]:
+        raise ValueError(f"filters must be (f, f, {x.shape[2]}, n_filters) for an input with {x.shape[2]} channels, "
+                         f"got shape {w.shape}")
+    b = np.zeros(w.shape[3]) if biases is None else np.asarray(biases, dtype=np.float64).reshape(-1)
+    if b.shape != (w.shape[3],):
+        raise ValueError(f"biases must have one value per filter ({w.shape[3]}), got shape {np.shape(biases)}")
+    f = w.shape[0]
+    oh = conv_output_size(x.shape[0], f, padding, stride)
+    ow = conv_output_size(x.shape[1], f, padding, stride)
+    xp = zero_pad(x, padding)
+    out = np.empty((oh, ow, w.shape[3]))
+    for i in range(oh):
+        for j in range(ow):
+            window = xp[i * stride:i * stride + f, j * stride:j * stride + f, :]
+            out[i, j] = np.tensordot(window, w, axes=([0, 1, 2], [0, 1, 2])) + b
+    return out
+
+
+def conv_volume_example(seed=0):
+    """The slide's convolution over a volume: a 5×5×3 input padded by 1 to 7×7×3, two
+    3×3×3 filters (biases 1 and 0), stride 2 → a 3×3×2 output.
+
+    Inputs in {0, 1, 2} and weights in {−1, 0, 1} drawn with ``seed`` (as in the CS231n
+    demo the slide shows). Returns a dict with input, padded, filters, biases, output.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 3, size=(5, 5, 3)).astype(np.float64)
+    filters = rng.integers(-1, 2, size=(3, 3, 3, 2)).astype(np.float64)
+    biases = np.array([1.0, 0.0])
+    return {"input": x, "padded": zero_pad(x, 1), "filters": filters, "biases": biases, "stride": 2, "padding": 1,
+            "output": conv2d(x, filters, biases, stride=2, padding=1)}
+
+
+def _pool(x, f, s, reduce, name):
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"x must be (height, width) or (height, width, channels), got shape {x.shape}")
+    f, s = _int(f, "f", 1), _int(s, "s", 1)
+    oh, ow = conv_output_size(x.shape[0], f, 0, s), conv_output_size(x.shape[1], f, 0, s)
+    out = np.empty((oh, ow) + x.shape[2:])
+    for i in range(oh):
+        for j in range(ow):
+            out[i, j] = reduce(x[i * s:i * s + f, j * s:j * s + f], axis=(0, 1))
+    return out
+
+
+def max_pool(x, f=2, s=2):
+    """Max pooling: the largest value of each f×f window, windows s apart (each channel separately).
+
+    Slide: max_pool(MAX_POOL_INPUT) = [[100, 184], [12, 45]].
+    """
+    return _pool(x, f, s, np.max, "max_pool")
+
+
+def avg_pool(x, f=2, s=2):
+    """Average pooling: the mean of each f×f window, windows s apart (each channel separately).
+
+    Slide: avg_pool(AVG_POOL_INPUT) = [[36.5, 80], [12, 15]].
+    """
+    return _pool(x, f, s, np.mean, "avg_pool")
+
+
+# Activation functions of the slides.
+def sigmoid(x):
+    """σ(x) = 1 / (1 + e^(−x))."""
+    x = np.asarray(x, dtype=np.float64)
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # the same function, without overflow for large |x|
+
+
+def tanh(x):
+    """tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x))."""
+    return np.tanh(np.asarray(x, dtype=np.float64))
+
+
+def relu(x):
+    """ReLU(x) = max(0, x)."""
+    return np.maximum(0.0, np.asarray(x, dtype=np.float64))
+
+
+def leaky_relu(x, slope=0.1):
+    """Leaky ReLU: max(0.1·x, x) (``slope`` = 0.1 on the slide)."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.maximum(slope * x, x)
+
+
+def elu(x, alpha=1.0):
+    """ELU(x) = x for x > 0, α·(e^x − 1) otherwise."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def maxout(x, weights=((1.0,), (-1.0,)), biases=(0.0, 0.0)):
+    """Maxout: max(w₁ᵀx + b₁, w₂ᵀx + b₂, ...), the largest of k linear pieces.
+
+    ``x``: (..., d) or scalars (d = 1); ``weights``: (k, d); ``biases``: (k,). ReLU is
+    maxout with pieces (0, 0) and (1, 0); the default pieces give |x|.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    b = np.asarray(biases, dtype=np.float64)
+    if w.ndim != 2 or b.shape != (w.shape[0],):
+        raise ValueError(f"weights must be (k, d) and biases (k,), got shapes {w.shape} and {b.shape}")
+    x = np.asarray(x, dtype=np.float64)
+    xs = x[..., None] if w.shape[1] == 1 and (x.ndim == 0 or x.shape[-1] != 1) else x
+    if xs.shape[-1] != w.shape[1]:
+        raise ValueError(f"x's last axis must have d = {w.shape[1]} values, got shape {x.shape}")
+    return np.max(xs @ w.T + b, axis=-1)
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "ReLU": relu, "leaky ReLU": leaky_relu, "maxout": maxout,
+               "ELU": elu}

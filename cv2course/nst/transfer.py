@@ -1,0 +1,432 @@
+"""Neural style transfer (Gatys et al., 2015): gradient descent on the image itself.
+
+A frozen VGG gives the activations; the targets (content activations, style Gram
+matrices) are computed once; the generated image is the only variable. One step is a
+``tf.function`` with ``tf.GradientTape``; pixels stay in [0, 1] (clipped after each Adam
+step, bounds for L-BFGS-B).
+
+    >>> st = StyleTransfer.from_preset("course")
+    >>> result = st.run("tuebingen.jpg", "starry_night.jpg")
+    >>> result.image, result.history["total"]
+"""
+import dataclasses
+import time
+
+import numpy as np
+
+from cv2course.checks import check_choice, check_images, check_positive
+from cv2course.nst import losses
+
+OPTIMIZERS = ("adam", "lbfgs")
+INITS = ("content", "noise", "style")
+
+
+@dataclasses.dataclass
+class StyleResult:
+    """What :meth:`StyleTransfer.run` returns.
+
+    ``image``: (H, W, 3) float32 in [0, 1]. ``history``: lists indexed by step (entry k is
+    the image after k steps, entry 0 the start image): ``step``, ``time`` (seconds since
+    the start), ``total``, ``content``, ``style``, ``tv`` and ``style/<layer>``,
+    ``content/<layer>`` (unweighted costs of each layer).
+    """
+    image: np.ndarray
+    history: dict
+    seconds: float
+    weights_label: str
+
+    @property
+    def final_loss(self):
+        return float(self.history["total"][-1])
+
+
+def _as_layer_weights(layers, name):
+    """str, list or {layer: weight} -> {layer: float weight}; a list gets equal weights 1/n."""
+    if layers is None:
+        return {}
+    if isinstance(layers, str):
+        layers = [layers]
+    if isinstance(layers, dict):
+        out = {}
+        for layer, w in layers.items():
+            check_positive(w, f"{name}[{layer!r}]", allow_zero=True)
+            out[str(layer)] = float(w)
+        return out
+    layers = list(layers)
+    return {str(layer): 1.0 / len(layers) for layer in layers}
+
+
+def long_side_size(image, size):
+    """(h, w) with the longer side equal to ``size``, keeping the aspect ratio."""
+    h, w = image.shape[:2]
+    scale = size / max(h, w)
+    return max(1, round(h * scale)), max(1, round(w * scale))
+
+
+def _load(spec, size, name):
+    from cv2course.data import image_from, resize_image
+
+    if isinstance(spec, np.ndarray) or hasattr(spec, "numpy"):
+        img = check_images(np.asarray(spec), name=name, rank=4 if np.ndim(spec) == 4 else 3)
+        if img.ndim == 4:
+            if img.shape[0] != 1:
+                raise ValueError(f"{name} must be one image (H, W, 3) or (1, H, W, 3), got shape {img.shape}")
+            img = img[0]
+    else:
+        img = image_from(spec)
+    return resize_image(img, long_side_size(img, size)) if size is not None else img
+
+
+def _luminance(image):
+    """Y of YIQ (the luminance used for colour preservation)."""
+    from skimage.color import rgb2yiq
+
+    return rgb2yiq(image)[..., 0].astype(np.float32)
+
+
+def match_luminance(style_y, content_y):
+    """Style luminance shifted and scaled to the content's mean and std (Gatys et al., 2016)."""
+    sigma = style_y.std()
+    scaled = (style_y - style_y.mean()) * (content_y.std() / sigma if sigma > 0 else 1.0) + content_y.mean()
+    return np.clip(scaled, 0.0, 1.0).astype(np.float32)
+
+
+def combine_luminance(luminance, color_source):
+    """RGB image with the Y channel from ``luminance`` and the I, Q (colour) channels of ``color_source``."""
+    from skimage.color import rgb2yiq, yiq2rgb
+
+    yiq = rgb2yiq(color_source)
+    yiq[..., 0] = luminance
+    return np.clip(yiq2rgb(yiq), 0.0, 1.0).astype(np.float32)
+
+
+class StyleTransfer:
+    """Style transfer with the course's costs (see :mod:`cv2course.nst.losses`).
+
+    J(G) = α·Σ_l μ_l J_content^[l](C, G) + β·Σ_l λ_l J_style^[l](S, G) + γ·J_TV(G)
+
+    ``content_layers`` / ``style_layers``: a layer name, a list (equal weights 1/n) or
+    {layer: weight}; an empty style gives content reconstruction, an empty content gives
+    texture synthesis. ``arch``, ``weights``, ``pooling`` go to
+    :func:`cv2course.backbones.vgg_features` (``pooling="avg"`` as Gatys suggests).
+    ``optimizer``: ``"adam"`` (``learning_rate``, ``beta_1``, ``epsilon``; the TF tutorial
+    uses 0.02, 0.99, 0.1) or ``"lbfgs"`` (SciPy's L-BFGS-B with bounds [0, 1], as Gatys).
+    ``steps``, ``size`` (longer side in pixels; None keeps the images' own sizes) and
+    ``init`` ("content", "noise", "style" or an image) are the defaults of :meth:`run`.
+    """
+
+    def __init__(self, content_layers="block5_conv2", style_layers=None, alpha=10.0, beta=40.0, gamma=0.0,
+                 arch="vgg19", weights="auto", pooling="max", optimizer="adam", learning_rate=0.02, beta_1=0.99,
+                 epsilon=0.1, steps=300, size=256, init="content", extractor=None):
+        from cv2course.backbones import vgg_layer_names
+
+        if style_layers is None:
+            style_layers = {f"block{b}_conv1": 0.2 for b in range(1, 6)}
+        self.content_layers = _as_layer_weights(content_layers, "content_layers")
+        self.style_layers = _as_layer_weights(style_layers, "style_layers")
+        if not self.content_layers and not self.style_layers:
+            raise ValueError("content_layers and style_layers are both empty; name at least one layer")
+        valid = vgg_layer_names(arch)
+        unknown = [layer for layer in list(self.content_layers) + list(self.style_layers) if layer not in valid]
+        if unknown:
+            raise ValueError(f"unknown layer name(s) {unknown} for {arch}; valid layers: {valid}")
+        self.alpha = float(check_positive(alpha, "alpha", allow_zero=True))
+        self.beta = float(check_positive(beta, "beta", allow_zero=True))
+        self.gamma = float(check_positive(gamma, "gamma", allow_zero=True))
+        self.optimizer = check_choice(optimizer, "optimizer", OPTIMIZERS)
+        self.learning_rate = float(check_positive(learning_rate, "learning_rate"))
+        self.beta_1 = float(beta_1)
+        self.epsilon = float(check_positive(epsilon, "epsilon"))
+        self.steps = int(check_positive(steps, "steps", allow_zero=True, integer=True))
+        self.size = None if size is None else int(check_positive(size, "size", integer=True))
+        self.init = init
+        self.arch, self.weights, self.pooling = arch, weights, pooling
+        self._extractor = extractor
+
+    @classmethod
+    def from_preset(cls, name="course", **overrides):
+        """A StyleTransfer configured as preset ``name`` (see :mod:`cv2course.nst.presets`), with overrides."""
+        from cv2course.nst.presets import preset
+
+        return cls(**{**preset(name), **overrides})
+
+    # -- the network -------------------------------------------------------------------
+    @property
+    def extractor(self):
+        """The frozen VGG from [0, 1] images to {layer: activation} (built on first use)."""
+        if self._extractor is None:
+            from cv2course.backbones import vgg_features
+
+            layers = list(dict.fromkeys(list(self.content_layers) + list(self.style_layers)))
+            self._extractor = vgg_features(layers, arch=self.arch, weights=self.weights, pooling=self.pooling)
+        return self._extractor
+
+    @property
+    def weights_label(self):
+        return getattr(self.extractor, "weights_label", "custom extractor")
+
+    def features(self, image):
+        """{layer: activation (1, h, w, c)} of one [0, 1] image (H, W, 3) or (1, H, W, 3)."""
+        import tensorflow as tf
+
+        x = tf.convert_to_tensor(image, tf.float32)
+        if x.shape.rank == 3:
+            x = x[None]
+        return self.extractor(x)
+
+    # -- targets and costs -------------------------------------------------------------
+    def targets(self, content=None, style=None, style_blend=None):
+        """The fixed targets, computed once: content activations and normalised style Grams.
+
+        ``style`` may be a list of images; their Gram matrices are mixed with the weights
+        ``style_blend`` (default equal), which equals weighting their style costs up to a
+        constant.
+        """
+        import tensorflow as tf
+
+        out = {"content": {}, "style": {}}
+        if self.content_layers and self.alpha > 0:
+            if content is None:
+                raise ValueError("content is None but content_layers and alpha > 0 ask for a content cost; "
+                                 "pass alpha=0 or content_layers=[] for texture synthesis")
+            feats = self.features(content)
+            out["content"] = {layer: tf.constant(feats[layer]) for layer in self.content_layers}
+        if self.style_layers and self.beta > 0:
+            if style is None:
+                raise ValueError("style is None but style_layers and beta > 0 ask for a style cost; "
+                                 "pass beta=0 or style_layers=[] for content reconstruction")
+            styles = list(style) if isinstance(style, (list, tuple)) else [style]
+            blend = np.full(len(styles), 1.0 / len(styles)) if style_blend is None else np.asarray(style_blend, float)
+            if blend.shape != (len(styles),) or np.any(blend < 0) or blend.sum() <= 0:
+                raise ValueError(f"style_blend must be {len(styles)} non-negative weights with a positive sum, "
+                                 f"got {style_blend!r}")
+            blend = blend / blend.sum()
+            grams = {layer: 0.0 for layer in self.style_layers}
+            for img, w in zip(styles, blend):
+                feats = self.features(img)
+                for layer in self.style_layers:
+                    grams[layer] = grams[layer] + float(w) * losses.normalized_gram(feats[layer])
+            out["style"] = {layer: tf.constant(g) for layer, g in grams.items()}
+        return out
+
+    def costs(self, image, targets):
+        """Every cost term of ``image`` (1, H, W, 3) against ``targets``: {name: scalar tensor}.
+
+        ``total`` = α·content + β·style + γ·tv; ``content`` and ``style`` are the layer
+        sums Σ μ_l J^[l] and Σ λ_l J^[l]; ``content/<layer>`` and ``style/<layer>`` the
+        unweighted layer costs.
+        """
+        import tensorflow as tf
+
+        feats = self.features(image)
+        terms = {}
+        zero = tf.constant(0.0)
+        content = zero
+        for layer, target in targets["content"].items():
+            terms[f"content/{layer}"] = losses.content_cost(target, feats[layer])
+            content = content + self.content_layers[layer] * terms[f"content/{layer}"]
+        style = zero
+        for layer, target in targets["style"].items():
+            terms[f"style/{layer}"] = losses.style_cost_from_grams(target, losses.normalized_gram(feats[layer]))
+            style = style + self.style_layers[layer] * terms[f"style/{layer}"]
+        tv = losses.total_variation(image) if self.gamma > 0 else zero
+        terms.update(content=content, style=style, tv=tv,
+                     total=losses.total_cost(content, style, tv, self.alpha, self.beta, self.gamma))
+        return terms
+
+    # -- optimisation ------------------------------------------------------------------
+    def _start_image(self, init, content, shape, seed):
+        rng = np.random.default_rng(seed)
+        if isinstance(init, str):
+            check_choice(init, "init", INITS)
+            if init == "content":
+                if content is None:
+                    raise ValueError("init='content' needs a content image; use init='noise' for texture synthesis")
+                return np.asarray(content, np.float32)
+            if init == "noise":
+                return rng.uniform(0.0, 1.0, size=shape).astype(np.float32)
+            return None  # "style": resized by the caller
+        img = check_images(np.asarray(init), name="init", rank=3)
+        if img.shape != tuple(shape):
+            from cv2course.data import resize_image
+
+            img = resize_image(img, shape[:2])
+        return img
+
+    def run(self, content, style=None, steps=None, size=None, optimizer=None, init=None, style_blend=None,
+            preserve_color=False, shape=None, callback=None, callback_every=10, verbose=1, seed=0):
+        """Optimise the image; return a :class:`StyleResult`.
+
+        ``content`` / ``style``: file paths, sample-image names or [0, 1] arrays (``style``
+        may be a list, mixed with ``style_blend``); ``content=None`` with ``shape=(h, w)``
+        synthesises a texture. Both are resized so that the longer side is ``size``
+        (default: the transfer's ``size``; if that is None the images keep their sizes).
+        ``preserve_color``: luminance-only transfer (Gatys et al., 2016): the transfer runs
+        on luminance images (the style's matched to the content's mean and std) and the
+        result keeps the content's colours. ``callback(step, image, terms)`` is called at
+        step 0 and every ``callback_every`` steps (frames for a GIF). ``verbose=0`` hides
+        the progress bar.
+        """
+        steps = self.steps if steps is None else int(check_positive(steps, "steps", allow_zero=True, integer=True))
+        size = self.size if size is None else int(check_positive(size, "size", integer=True))
+        optimizer = check_choice(optimizer or self.optimizer, "optimizer", OPTIMIZERS)
+        init = self.init if init is None else init
+        check_positive(callback_every, "callback_every", integer=True)
+
+        content_img = None if content is None else _load(content, size, "content")
+        styles = None
+        if style is not None:
+            styles = [_load(s, size, "style") for s in (style if isinstance(style, (list, tuple)) else [style])]
+        if content_img is not None:
+            out_shape = content_img.shape
+        elif shape is not None:
+            h, w = (shape, shape) if np.ndim(shape) == 0 else shape[:2]
+            out_shape = (int(h), int(w), 3)
+        else:
+            out_shape = (size, size, 3)
+
+        color_source = None
+        if preserve_color:
+            if content_img is None:
+                raise ValueError("preserve_color=True needs a content image to take the colours from")
+            color_source = content_img
+            content_y = _luminance(content_img)
+            content_img = np.repeat(content_y[..., None], 3, axis=-1)
+            if styles is not None:
+                styles = [np.repeat(match_luminance(_luminance(s), content_y)[..., None], 3, axis=-1) for s in styles]
+
+        targets = self.targets(content_img, styles, style_blend)
+        start = self._start_image(init, content_img, out_shape, seed)
+        if start is None:  # init="style"
+            from cv2course.data import resize_image
+
+            if not styles:
+                raise ValueError("init='style' needs a style image")
+            start = resize_image(styles[0], out_shape[:2])
+        elif preserve_color and isinstance(init, str) and init == "noise":
+            start = np.repeat(start[..., :1], 3, axis=-1)
+
+        t0 = time.perf_counter()
+        if optimizer == "adam":
+            image, history = self._run_adam(start, targets, steps, callback, callback_every, verbose)
+        else:
+            image, history = self._run_lbfgs(start, targets, steps, callback, callback_every, verbose)
+        seconds = time.perf_counter() - t0
+        if color_source is not None:
+            image = combine_luminance(image.mean(axis=-1), color_source)
+        return StyleResult(image=image, history=history, seconds=seconds, weights_label=self.weights_label)
+
+    @staticmethod
+    def _record(history, step, seconds, terms):
+        history.setdefault("step", []).append(step)
+        history.setdefault("time", []).append(seconds)
+        for name, value in terms.items():
+            history.setdefault(name, []).append(float(value))
+
+    def _run_adam(self, start, targets, steps, callback, every, verbose):
+        import keras
+        import tensorflow as tf
+        from tqdm.auto import tqdm
+
+        image = tf.Variable(start[None], dtype=tf.float32, name="generated_image")
+        opt = keras.optimizers.Adam(learning_rate=self.learning_rate, beta_1=self.beta_1, epsilon=self.epsilon)
+        opt.build([image])
+
+        @tf.function
+        def train_step():
+            with tf.GradientTape() as tape:
+                terms = self.costs(image, targets)
+            grad = tape.gradient(terms["total"], image)
+            opt.apply_gradients([(grad, image)])
+            image.assign(tf.clip_by_value(image, 0.0, 1.0))
+            return terms
+
+        evaluate = tf.function(lambda: self.costs(image, targets))
+        history = {}
+        t0 = time.perf_counter()
+        with tqdm(total=steps, desc="style transfer (Adam)", disable=not verbose, leave=False) as bar:
+            for step in range(steps):
+                seconds = time.perf_counter() - t0  # the image after `step` updates exists now
+                before = image.numpy()[0] if callback is not None and step % every == 0 else None
+                terms = train_step()  # costs of the image before this update
+                self._record(history, step, seconds, terms)
+                if before is not None:
+                    callback(step, before, {k: float(v) for k, v in terms.items()})
+                bar.update(1)
+                bar.set_postfix(loss=f"{float(terms['total']):.4g}")
+        seconds = time.perf_counter() - t0
+        terms = evaluate()
+        self._record(history, steps, seconds, terms)
+        result = image.numpy()[0]
+        if callback is not None:
+            callback(steps, result, {k: float(v) for k, v in terms.items()})
+        return result, history
+
+    def _run_lbfgs(self, start, targets, steps, callback, every, verbose):
+        import scipy.optimize
+        import tensorflow as tf
+        from tqdm.auto import tqdm
+
+        shape = (1,) + start.shape
+
+        @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)])
+        def value_and_grad(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                terms = self.costs(x, targets)
+            return terms, tape.gradient(terms["total"], x)
+
+        last = {}
+
+        def fun(flat):
+            terms, grad = value_and_grad(tf.constant(flat.reshape(shape), tf.float32))
+            last.update(x=flat.copy(), terms=terms)
+            return float(terms["total"]), grad.numpy().astype(np.float64).ravel()
+
+        history = {}
+        t0 = time.perf_counter()
+        x0 = np.clip(start, 0.0, 1.0).astype(np.float64).ravel()
+        fun(x0)
+        self._record(history, 0, 0.0, last["terms"])
+        if callback is not None:
+            callback(0, start, {k: float(v) for k, v in last["terms"].items()})
+        bar = tqdm(total=steps, desc="style transfer (L-BFGS)", disable=not verbose, leave=False)
+        count = [0]
+
+        def on_iteration(xk):
+            if last.get("x") is None or not np.array_equal(last["x"], xk):
+                fun(xk)
+            count[0] += 1
+            self._record(history, count[0], time.perf_counter() - t0, last["terms"])
+            bar.update(1)
+            bar.set_postfix(loss=f"{history['total'][-1]:.4g}")
+            if callback is not None and count[0] % every == 0:
+                callback(count[0], xk.reshape(start.shape).astype(np.float32),
+                         {k: float(v) for k, v in last["terms"].items()})
+
+        if steps:
+            bounds = scipy.optimize.Bounds(np.zeros(x0.size), np.ones(x0.size))
+            res = scipy.optimize.minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=bounds, callback=on_iteration,
+                                          options={"maxiter": steps, "maxfun": 3 * steps, "ftol": 0.0, "gtol": 0.0})
+            final = res.x
+        else:
+            final = x0
+        bar.close()
+        result = final.reshape(start.shape).astype(np.float32)
+        if callback is not None and count[0] % every != 0:
+            callback(count[0], result, {k: float(v) for k, v in last["terms"].items()})
+        return result, history
+
+
+def stylize(content, style, preset="course", verbose=1, **kwargs):
+    """One call: ``stylize("tuebingen.jpg", "starry_night.jpg")`` -> :class:`StyleResult`.
+
+    ``kwargs`` split between the preset's settings (layers, α, β, γ, optimizer, ...) and
+    :meth:`StyleTransfer.run`'s arguments (steps, size, init, preserve_color, ...).
+    """
+    import inspect
+
+    run_args = set(inspect.signature(StyleTransfer.run).parameters) - {"self", "content", "style"}
+    run_kwargs = {k: v for k, v in kwargs.items() if k in run_args}
+    model_kwargs = {k: v for k, v in kwargs.items() if k not in run_args}
+    return StyleTransfer.from_preset(preset, **model_kwargs).run(content, style, verbose=verbose, **run_kwargs)

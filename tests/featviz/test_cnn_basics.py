@@ -1,0 +1,72 @@
+"""The CNN-basics slides' worked examples, checked against SciPy and scikit-image."""
+import numpy as np
+import pytest
+import scipy.signal
+import scipy.special
+from skimage.measure import block_reduce
+
+from cv2course.featviz import cnn_basics as cb
+
+
+def test_pooling_slide_numbers():
+    np.testing.assert_array_equal(cb.max_pool(cb.MAX_POOL_INPUT), [[100, 184], [12, 45]])
+    np.testing.assert_array_equal(cb.avg_pool(cb.AVG_POOL_INPUT), [[36.5, 80], [12, 15]])
+
+
+def test_pooling_matches_scikit_image_block_reduce():
+    x = np.random.default_rng(0).normal(size=(6, 9, 3))
+    np.testing.assert_allclose(cb.max_pool(x, 3, 3), block_reduce(x, (3, 3, 1), np.max))
+    np.testing.assert_allclose(cb.avg_pool(x, 3, 3), block_reduce(x, (3, 3, 1), np.mean))
+    # overlapping windows (stride 1): the max of each 2x2 neighbourhood
+    y = np.arange(16.0).reshape(4, 4)[::-1]
+    np.testing.assert_array_equal(cb.max_pool(y, 2, 1), np.maximum.reduce([y[:-1, :-1], y[1:, :-1], y[:-1, 1:],
+                                                                           y[1:, 1:]]))
+
+
+def test_conv_output_size():
+    assert cb.conv_output_size(5, 3, p=1, s=2) == 3  # the slide's volume example
+    assert cb.conv_output_size(6, 3) == 4  # valid
+    assert cb.conv_output_size(7, 3, 1, 1) == 7  # same
+    assert cb.conv_output_size(8, 3, 0, 2) == 3  # floor((8 - 3) / 2) + 1
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        cb.conv_output_size(3, 7)
+    with pytest.raises(ValueError, match="s must be"):
+        cb.conv_output_size(5, 3, 0, 0)
+
+
+def test_conv2d_matches_scipy_correlate():
+    rng = np.random.default_rng(1)
+    x, w, b = rng.normal(size=(9, 9, 3)), rng.normal(size=(3, 3, 3, 2)), rng.normal(size=2)
+    out = cb.conv2d(x, w, b, stride=2, padding=1)
+    xp = np.pad(x, ((1, 1), (1, 1), (0, 0)))
+    for k in range(2):
+        full = scipy.signal.correlate(xp, w[..., k], mode="valid")[..., 0]  # stride 1
+        np.testing.assert_allclose(out[..., k], full[::2, ::2] + b[k], rtol=1e-10)
+    assert out.shape == (cb.conv_output_size(9, 3, 1, 2),) * 2 + (2,)
+
+
+def test_conv_volume_example_shapes():
+    ex = cb.conv_volume_example()
+    assert ex["input"].shape == (5, 5, 3) and ex["padded"].shape == (7, 7, 3)
+    assert ex["filters"].shape == (3, 3, 3, 2) and ex["output"].shape == (3, 3, 2)
+    # top-left output of filter 0: the padded corner window times the filter plus bias 1
+    expected = np.sum(ex["padded"][:3, :3] * ex["filters"][..., 0]) + 1
+    assert ex["output"][0, 0, 0] == expected
+    assert np.all(ex["padded"][0] == 0) and np.all(ex["padded"][:, -1] == 0)
+
+
+def test_activation_functions():
+    x = np.linspace(-5, 5, 101)
+    np.testing.assert_allclose(cb.sigmoid(x), scipy.special.expit(x), rtol=1e-12)
+    np.testing.assert_allclose(cb.tanh(x), 2 * scipy.special.expit(2 * x) - 1, atol=1e-12)
+    np.testing.assert_array_equal(cb.relu([-2.0, 0.0, 3.0]), [0, 0, 3])
+    np.testing.assert_allclose(cb.leaky_relu([-2.0, 0.0, 3.0]), [-0.2, 0, 3])
+    np.testing.assert_allclose(cb.elu([-1.0, 0.0, 2.0]), [np.exp(-1) - 1, 0, 2])
+    # maxout with the pieces 0 and x is ReLU; the default pieces x and -x give |x|
+    np.testing.assert_allclose(cb.maxout(x, weights=[[0.0], [1.0]], biases=[0.0, 0.0]), cb.relu(x))
+    np.testing.assert_allclose(cb.maxout(x), np.abs(x))
+    v = np.random.default_rng(0).normal(size=(4, 3))
+    W, bias = np.random.default_rng(1).normal(size=(5, 3)), np.zeros(5)
+    np.testing.assert_allclose(cb.maxout(v, W, bias), (v @ W.T).max(axis=1))
+    assert set(cb.ACTIVATIONS) == {"sigmoid", "tanh", "ReLU", "leaky ReLU", "maxout", "ELU"}
+    assert np.isfinite(cb.sigmoid(np.array([-1000.0, 1000.0]))).all()

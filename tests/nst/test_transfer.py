@@ -1,0 +1,178 @@
+"""StyleTransfer: targets, costs, both optimisers, presets and the tutorial's formula."""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from cv2course.backbones import vgg_features
+from cv2course.data import sample_image
+from cv2course.nst import StyleTransfer, losses, preset
+
+STYLE_LAYERS = [f"block{b}_conv1" for b in range(1, 6)]
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return vgg_features(STYLE_LAYERS + ["block4_conv2", "block5_conv2"], arch="vgg16", weights="bundled")
+
+
+@pytest.fixture(scope="module")
+def images():
+    return sample_image("chelsea", size=(32, 40)), sample_image("brick", size=(36, 36))
+
+
+def make(extractor, **kwargs):
+    return StyleTransfer(**{"arch": "vgg16", "weights": "bundled", "extractor": extractor, "size": None, **kwargs})
+
+
+def test_tf_tutorial_preset_equals_the_tutorials_loss(extractor, images):
+    """The preset, in the course's normalisation, gives the tutorial's total loss on the same inputs."""
+    content, style = images
+    st = StyleTransfer.from_preset("tf_tutorial", arch="vgg16", weights="bundled", extractor=extractor)
+    image = tf.constant(np.random.default_rng(0).uniform(size=(1, 32, 40, 3)).astype(np.float32))
+    ours = float(st.costs(image, st.targets(content, style))["total"])
+
+    # The TensorFlow tutorial's code, transcribed.
+    style_layers, content_layers = STYLE_LAYERS, ["block5_conv2"]
+    num_style_layers, num_content_layers = len(style_layers), len(content_layers)
+    style_weight, content_weight, total_variation_weight = 1e-2, 1e4, 30
+
+    def gram_matrix(input_tensor):
+        result = tf.linalg.einsum("bijc,bijd->bcd", input_tensor, input_tensor)
+        input_shape = tf.shape(input_tensor)
+        num_locations = tf.cast(input_shape[1] * input_shape[2], tf.float32)
+        return result / num_locations
+
+    def extract(x):
+        outputs = extractor(x)
+        return {"style": {name: gram_matrix(outputs[name]) for name in style_layers},
+                "content": {name: outputs[name] for name in content_layers}}
+
+    style_targets = extract(tf.constant(style[None]))["style"]
+    content_targets = extract(tf.constant(content[None]))["content"]
+
+    def style_content_loss(outputs):
+        style_outputs = outputs["style"]
+        content_outputs = outputs["content"]
+        style_loss = tf.add_n([tf.reduce_mean((style_outputs[name] - style_targets[name]) ** 2)
+                               for name in style_outputs.keys()])
+        style_loss *= style_weight / num_style_layers
+        content_loss = tf.add_n([tf.reduce_mean((content_outputs[name] - content_targets[name]) ** 2)
+                                 for name in content_outputs.keys()])
+        content_loss *= content_weight / num_content_layers
+        return style_loss + content_loss
+
+    tutorial = style_content_loss(extract(image)) + total_variation_weight * tf.image.total_variation(image)
+    np.testing.assert_allclose(ours, float(tutorial[0]), rtol=1e-4)
+    cfg = preset("tf_tutorial")
+    assert (cfg["optimizer"], cfg["learning_rate"], cfg["beta_1"], cfg["epsilon"]) == ("adam", 0.02, 0.99, 0.1)
+
+
+def test_costs_use_the_loss_functions(extractor, images):
+    content, style = images
+    st = make(extractor, content_layers="block4_conv2", alpha=3.0, beta=2.0, gamma=0.5)
+    image = np.random.default_rng(1).uniform(size=(1, 32, 40, 3)).astype(np.float32)
+    terms = st.costs(tf.constant(image), st.targets(content, style))
+    f_img, f_c, f_s = extractor(image), extractor(content[None]), extractor(style[None])
+    j_c = float(losses.content_cost(f_c["block4_conv2"], f_img["block4_conv2"]))
+    j_s = sum(0.2 * float(losses.style_cost_layer(f_s[k], f_img[k])) for k in STYLE_LAYERS)
+    j_tv = float(losses.total_variation(image))
+    np.testing.assert_allclose(float(terms["content"]), j_c, rtol=1e-4)
+    np.testing.assert_allclose(float(terms["style"]), j_s, rtol=1e-4)
+    np.testing.assert_allclose(float(terms["total"]), 3 * j_c + 2 * j_s + 0.5 * j_tv, rtol=1e-4)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
+def test_short_transfer_lowers_the_loss_and_keeps_pixels_in_range(extractor, images, optimizer):
+    content, style = images
+    st = make(extractor, content_layers="block4_conv2", alpha=10.0, beta=0.05, gamma=1.0, optimizer=optimizer,
+              learning_rate=0.01, epsilon=1e-3)
+    frames = []
+    result = st.run(content, style, steps=6, verbose=0,
+                    callback=lambda step, img, terms: frames.append((step, img.min(), img.max())), callback_every=3)
+    h = result.history
+    assert h["step"] == list(range(7)) and len(h["total"]) == 7 and len(h["time"]) == 7
+    assert h["total"][-1] < h["total"][0]
+    assert np.all(np.diff(h["time"]) >= 0)
+    assert {"content", "style", "tv", "style/block1_conv1", "content/block4_conv2"} <= set(h)
+    assert result.image.shape == content.shape and result.image.dtype == np.float32
+    assert result.image.min() >= 0.0 and result.image.max() <= 1.0
+    assert [f[0] for f in frames] == [0, 3, 6]
+    assert all(lo >= 0 and hi <= 1 for _, lo, hi in frames)
+
+
+def test_texture_synthesis_from_noise_lowers_the_style_loss_tenfold(images):
+    """Issue 2: the bundled VGG16's Gram matrices are good enough to synthesise a texture."""
+    extractor = vgg_features(STYLE_LAYERS, arch="vgg16", weights="bundled")
+    st = StyleTransfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, arch="vgg16", weights="bundled",
+                       optimizer="lbfgs", init="noise", extractor=extractor, size=None)
+    result = st.run(None, images[1], steps=15, size=None, shape=(36, 36), verbose=0)
+    assert result.history["style"][-1] * 10 <= result.history["style"][0]
+    assert result.history["content"][-1] == 0.0
+
+
+def test_content_reconstruction_from_noise(extractor, images):
+    st = make(extractor, content_layers="block1_conv1", style_layers=[], optimizer="lbfgs", init="noise")
+    result = st.run(images[0], None, steps=10, verbose=0)
+    assert result.history["content"][-1] < 0.1 * result.history["content"][0]
+    # a shallow layer keeps the pixels: the reconstruction is close to the photo
+    assert np.mean(np.abs(result.image - images[0])) < np.mean(np.abs(np.random.default_rng(0).uniform(
+        size=images[0].shape) - images[0]))
+
+
+def test_style_blend_mixes_the_gram_targets(extractor, images):
+    content, style = images
+    st = make(extractor)
+    other = sample_image("gravel", size=(30, 30))
+    single = st.targets(content, style)["style"]
+    one_hot = st.targets(content, [style, other], style_blend=[1.0, 0.0])["style"]
+    half = st.targets(content, [style, other], style_blend=[1.0, 1.0])["style"]
+    g_other = st.targets(content, other)["style"]
+    for layer in STYLE_LAYERS:
+        np.testing.assert_allclose(one_hot[layer].numpy(), single[layer].numpy(), rtol=1e-5, atol=1e-3)
+        np.testing.assert_allclose(half[layer].numpy(), (single[layer].numpy() + g_other[layer].numpy()) / 2,
+                                   rtol=1e-4, atol=1e-3)
+    with pytest.raises(ValueError, match="style_blend"):
+        st.targets(content, [style, other], style_blend=[1.0, -1.0])
+
+
+def test_preserve_color_keeps_the_content_colours(extractor, images):
+    from skimage.color import rgb2yiq
+
+    content, style = images
+    st = make(extractor, content_layers="block4_conv2", beta=0.05, optimizer="lbfgs")
+    result = st.run(content, style, steps=3, size=None, preserve_color=True, verbose=0)
+    chroma_out, chroma_in = rgb2yiq(result.image)[..., 1:], rgb2yiq(content)[..., 1:]
+    assert np.median(np.abs(chroma_out - chroma_in)) < 0.01
+    assert np.mean(np.abs(result.image - content)) > 1e-3  # the luminance did change
+
+
+def test_average_pooling_backbone():
+    st = StyleTransfer(content_layers="block2_conv1", style_layers=[], arch="vgg16", weights="bundled",
+                       pooling="avg")
+    kinds = {type(layer).__name__ for layer in st.extractor.layers}
+    assert "AveragePooling2D" in kinds and "MaxPooling2D" not in kinds
+
+
+def test_bad_inputs_give_clear_errors(extractor, images):
+    content, style = images
+    with pytest.raises(ValueError, match="unknown layer"):
+        StyleTransfer(content_layers="block9_conv1", arch="vgg16", weights="bundled")
+    with pytest.raises(ValueError, match="alpha"):
+        StyleTransfer(alpha=-1.0, arch="vgg16", weights="bundled")
+    with pytest.raises(ValueError, match="style_layers"):
+        StyleTransfer(style_layers={"block1_conv1": -0.2}, arch="vgg16", weights="bundled")
+    with pytest.raises(ValueError, match="optimizer"):
+        StyleTransfer(optimizer="sgd", arch="vgg16", weights="bundled")
+    with pytest.raises(ValueError, match="preset"):
+        StyleTransfer.from_preset("picasso")
+    st = make(extractor)
+    bad = content.copy()
+    bad[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        st.run(bad, style, steps=1, verbose=0)
+    with pytest.raises(ValueError, match="rank"):
+        st.run(content[..., 0], style, steps=1, verbose=0)
+    with pytest.raises(ValueError, match="content is None"):
+        st.run(None, style, steps=1, verbose=0)
+    with pytest.raises(FileNotFoundError):
+        st.run("no_such_image.png", style, steps=1, verbose=0)
