@@ -130,7 +130,8 @@ class ImagePool(keras.layers.Layer):
         sizes = ctx.all_gather(tf.shape(images)[:1], axis=0)
         everything = ctx.all_gather(images, axis=0)
         start = tf.reduce_sum(sizes[:ctx.replica_id_in_sync_group])
-        return self._query(everything)[start:start + tf.shape(images)[0]]
+        mine = self._query(everything)[start:start + tf.shape(images)[0]]
+        return tf.ensure_shape(mine, images.shape)
 
     def _query(self, images):
         import tensorflow as tf
@@ -171,6 +172,11 @@ class ImagePool(keras.layers.Layer):
         return {**super().get_config(), "capacity": self.capacity, "seed": self.seed}
 
 
+def _split(batch, parts):
+    n = ops.shape(batch)[0] // parts
+    return [batch[i * n:(i + 1) * n] for i in range(parts)]
+
+
 def _channels(model, which):
     shape = model.input_shape if which == "input" else model.output_shape
     if isinstance(shape, list):
@@ -188,7 +194,9 @@ class CycleGAN(keras.Model):
     (the generators' total), ``adversarial_loss``, ``cycle_loss``, ``identity_loss``
     (unweighted sums over both directions), ``d_x_loss``, ``d_y_loss``; ``test_step``
     reports the same terms (without the pool), so ``validation_data`` works.
-    ``image_size`` is needed for the pool when the generators accept any size.
+    ``image_size`` is needed for the pool when the generators accept any size. The networks
+    must treat the samples of a batch independently (instance norm, as in the paper): a
+    network's calls on real and generated images are batched into one call.
     """
 
     tracker_names = ("g_loss", "adversarial_loss", "cycle_loss", "identity_loss", "d_x_loss", "d_y_loss")
@@ -278,29 +286,29 @@ class CycleGAN(keras.Model):
 
     # -- training
     def generator_terms(self, x, y, training):
-        """Per-replica means for the generators; x, y in [-1, 1]. Also returns the fakes."""
-        fake_y = self.generator_g(x, training=training)
-        fake_x = self.generator_f(y, training=training)
+        """Per-replica means for the generators; x, y in [-1, 1]. Also returns the fakes F(y), G(x)."""
+        if self.lambda_identity > 0:  # G(x) and G(y) in one call (same for F): fewer ops, same values
+            fake_y, same_y = _split(self.generator_g(ops.concatenate([x, y]), training=training), 2)
+            fake_x, same_x = _split(self.generator_f(ops.concatenate([y, x]), training=training), 2)
+            idt = identity_loss(y, same_y) + identity_loss(x, same_x)
+        else:
+            fake_y, fake_x = self.generator_g(x, training=training), self.generator_f(y, training=training)
+            idt = ops.zeros((), "float32")
         cycled_x = self.generator_f(fake_y, training=training)
         cycled_y = self.generator_g(fake_x, training=training)
         adv = (generator_adversarial_loss(self.discriminator_y(fake_y, training=training), self.adversarial_loss)
                + generator_adversarial_loss(self.discriminator_x(fake_x, training=training), self.adversarial_loss))
         cyc = cycle_consistency_loss(x, cycled_x) + cycle_consistency_loss(y, cycled_y)
-        if self.lambda_identity > 0:
-            idt = (identity_loss(y, self.generator_g(y, training=training))
-                   + identity_loss(x, self.generator_f(x, training=training)))
-        else:
-            idt = ops.zeros((), "float32")
         total = adv + self.lambda_cycle * cyc + self.lambda_identity * self.lambda_cycle * idt
         terms = {"g_loss": total, "adversarial_loss": adv, "cycle_loss": cyc, "identity_loss": idt}
         return terms, fake_x, fake_y
 
     def discriminator_terms(self, x, y, fake_x, fake_y, training):
-        d_x = discriminator_adversarial_loss(self.discriminator_x(x, training=training),
-                                             self.discriminator_x(fake_x, training=training), self.adversarial_loss)
-        d_y = discriminator_adversarial_loss(self.discriminator_y(y, training=training),
-                                             self.discriminator_y(fake_y, training=training), self.adversarial_loss)
-        return {"d_x_loss": d_x, "d_y_loss": d_y}
+        """½ E (D(real) − 1)² + ½ E D(fake)² for D_X and D_Y (real and fake scored in one call each)."""
+        real_x, fake_x = _split(self.discriminator_x(ops.concatenate([x, fake_x]), training=training), 2)
+        real_y, fake_y = _split(self.discriminator_y(ops.concatenate([y, fake_y]), training=training), 2)
+        return {"d_x_loss": discriminator_adversarial_loss(real_x, fake_x, self.adversarial_loss),
+                "d_y_loss": discriminator_adversarial_loss(real_y, fake_y, self.adversarial_loss)}
 
     def _inputs(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
@@ -323,8 +331,7 @@ class CycleGAN(keras.Model):
         if self.generator_optimizer is None:
             raise ValueError("compile() the CycleGAN before fitting it")
         x, y = self._inputs(data)
-        generators = self.generator_g.trainable_weights + self.generator_f.trainable_weights
-        discriminators = self.discriminator_x.trainable_weights + self.discriminator_y.trainable_weights
+        generators, discriminators = self._generator_weights(), self._discriminator_weights()
         with tf.GradientTape() as tape:
             g_terms, fake_x, fake_y = self.generator_terms(x, y, training=True)
             scaled = scale_for_replicas(g_terms["g_loss"])  # replica gradients are summed
@@ -368,6 +375,16 @@ class CycleGAN(keras.Model):
         if self.generator_optimizer is self.discriminator_optimizer:
             raise ValueError("generator_optimizer and discriminator_optimizer must be two optimizer objects")
         super().compile(jit_compile=jit_compile, **kwargs)
+        # Create the optimizers' slots now: load_model restores them, and the step is traced once
+        # instead of twice (a first trace that creates variables, then the real one).
+        self.generator_optimizer.build(self._generator_weights())
+        self.discriminator_optimizer.build(self._discriminator_weights())
+
+    def _generator_weights(self):
+        return self.generator_g.trainable_weights + self.generator_f.trainable_weights
+
+    def _discriminator_weights(self):
+        return self.discriminator_x.trainable_weights + self.discriminator_y.trainable_weights
 
     def get_compile_config(self):
         if self.generator_optimizer is None:
@@ -380,10 +397,6 @@ class CycleGAN(keras.Model):
         self.compile(generator_optimizer=keras.saving.deserialize_keras_object(config["generator_optimizer"]),
                      discriminator_optimizer=keras.saving.deserialize_keras_object(config["discriminator_optimizer"]),
                      jit_compile=config.get("jit_compile", False))
-        # Create the optimizers' slots now so that load_model can restore them.
-        self.generator_optimizer.build(self.generator_g.trainable_weights + self.generator_f.trainable_weights)
-        self.discriminator_optimizer.build(self.discriminator_x.trainable_weights
-                                           + self.discriminator_y.trainable_weights)
 
     # -- serialisation
     def build(self, input_shape=None):
