@@ -1,0 +1,46 @@
+"""Saved SR models: the small EDSR x2/x4 models shipped with the package, and any .keras file.
+
+The shipped files are made by ``cv2course train-sr`` (see ``data/README.md`` for the exact
+command and data); they are small (a few tens of thousands of parameters) so that a CPU
+trains them in minutes, and clearly better than bicubic, far from the paper's EDSR.
+"""
+from pathlib import Path
+
+SHIPPED_SCALES = (2, 4)
+
+
+def weights_dir():
+    return Path(__file__).resolve().parents[1] / "weights"
+
+
+def shipped_path(scale):
+    return weights_dir() / f"edsr_x{scale}.keras"
+
+
+def load_model(path):
+    """A Keras SR model from a ``.keras`` file (without its optimizer state, for inference)."""
+    import keras
+
+    from cv2course.sr import edsr, pixel_shuffle, srgan, srresnet, wdsr  # noqa: F401  (register custom layers)
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"model file {str(path)!r} does not exist")
+    if path.suffix != ".keras":
+        raise ValueError(f"model file must be a .keras file saved by Keras 3, got {str(path)!r}")
+    model = keras.models.load_model(path, compile=False)
+    if isinstance(model, srgan.SRGAN):
+        return model.generator
+    return model
+
+
+def pretrained_edsr(scale):
+    """The shipped small EDSR for ``scale`` 2 or 4, trained on T91 (see data/README.md)."""
+    if scale not in SHIPPED_SCALES:
+        raise ValueError(f"shipped EDSR models exist for scale {list(SHIPPED_SCALES)}, got {scale!r}; "
+                         "train one with `cv2course train-sr --scale 3 ...` and pass it with --model")
+    path = shipped_path(scale)
+    if not path.is_file():
+        raise FileNotFoundError(f"the shipped model {path} is missing; reinstall cv2course or make it with "
+                                "the command in data/README.md")
+    return load_model(path)
