@@ -1,0 +1,171 @@
+"""Keras callbacks that watch a GAN train: a fixed-noise image grid and a mode-collapse monitor.
+
+``ImageGridMonitor`` decodes the same noise vectors after every epoch, so the frames show
+one generator improving (the slide's training-progression grid; optionally a GIF).
+``ModeCollapseMonitor`` classifies generated digits with the package's digits classifier
+and logs how many classes they cover, the entropy of the class histogram, and the mean
+pairwise distance between samples (a collapsed generator repeats itself: all three fall).
+"""
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from cv2course.checks import check_positive
+
+
+def class_histogram(labels, num_classes=10):
+    """Counts of each predicted class (length ``num_classes``)."""
+    labels = np.asarray(labels, dtype=np.int64).ravel()
+    return np.bincount(labels, minlength=num_classes)[:num_classes]
+
+
+def classes_covered(labels, num_classes=10, min_share=0.02):
+    """Number of classes that receive at least ``min_share`` of the samples (default 2%, a fifth of
+    the uniform share for 10 classes), so that a few stray samples do not count as coverage."""
+    counts = class_histogram(labels, num_classes)
+    return int(np.sum(counts >= max(1.0, min_share * counts.sum())))
+
+
+def class_entropy(labels, num_classes=10):
+    """Entropy H = −Σ p_k log₂ p_k (bits) of the predicted-class histogram; log₂ K for uniform classes, 0 for one."""
+    counts = class_histogram(labels, num_classes).astype(np.float64)
+    p = counts[counts > 0] / counts.sum()
+    return float(-(p * np.log2(p)).sum()) + 0.0
+
+
+def mean_pairwise_distance(images, max_samples=500, seed=0):
+    """Mean Euclidean distance ‖xᵢ − xⱼ‖₂ over all pairs i < j of (at most ``max_samples``) images."""
+    x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+    if len(x) < 2:
+        raise ValueError(f"mean_pairwise_distance needs at least 2 images, got {len(x)}")
+    if len(x) > max_samples:
+        x = x[np.random.default_rng(seed).choice(len(x), max_samples, replace=False)]
+    from scipy.spatial.distance import pdist
+
+    return float(pdist(x).mean())
+
+
+def _generate(model, z, labels):
+    if hasattr(model, "num_classes"):
+        return model.generate(labels, z=z)
+    return model.generate(z=z)
+
+
+def _fixed_inputs(model, n, seed, labels):
+    z = model.latent_vectors(n, seed)
+    if hasattr(model, "num_classes") and labels is None:
+        labels = np.arange(n) % model.num_classes
+    return z, labels
+
+
+class ImageGridMonitor(keras.callbacks.Callback):
+    """After every ``every`` epochs, decode the same ``n`` noise vectors into a grid.
+
+    Keeps the grids in ``self.frames`` (list of (H, W, C) arrays in [0, 1]) with their epochs
+    in ``self.epochs``; writes ``out_dir/epoch_XXXX.png`` when ``out_dir`` is given and a GIF
+    of all frames at the end of training when ``gif`` names a file. A conditional model
+    gets labels 0, 1, …, K−1, 0, … unless ``labels`` is given. Frame 0 (``on_train_begin``)
+    shows the untrained generator.
+    """
+
+    def __init__(self, n=16, seed=0, every=1, out_dir=None, gif=None, labels=None, ncols=None, gif_duration=0.3):
+        super().__init__()
+        self.n = check_positive(n, "n", integer=True)
+        self.every = check_positive(every, "every", integer=True)
+        self.seed, self.labels, self.ncols, self.gif_duration = seed, labels, ncols, gif_duration
+        self.out_dir = None if out_dir is None else Path(out_dir)
+        self.gif = None if gif is None else Path(gif)
+        self.frames, self.epochs = [], []
+        self._z = None
+
+    def _record(self, epoch):
+        from cv2course.viz import image_grid
+
+        if self._z is None:
+            self._z, self.labels = _fixed_inputs(self.model, self.n, self.seed, self.labels)
+        images = _generate(self.model, self._z, self.labels)
+        ncols = self.ncols or (self.model.num_classes if hasattr(self.model, "num_classes") and self.n %
+                               self.model.num_classes == 0 else None)
+        grid = image_grid(images, ncols=ncols)
+        self.frames.append(grid)
+        self.epochs.append(epoch)
+        if self.out_dir is not None:
+            from cv2course.data import save_image
+
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            save_image(self.out_dir / f"epoch_{epoch:04d}.png", grid)
+
+    def on_train_begin(self, logs=None):
+        if not self.frames:
+            self._record(0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self._record(epoch + 1)
+
+    def on_train_end(self, logs=None):
+        if self.gif is not None and self.frames:
+            from cv2course.viz import save_gif
+
+            self.gif.parent.mkdir(parents=True, exist_ok=True)
+            save_gif(self.frames, self.gif, duration=self.gif_duration)
+
+
+class ModeCollapseMonitor(keras.callbacks.Callback):
+    """After every ``every`` epochs, sample ``n`` images and log ``classes_covered``,
+    ``class_entropy`` (bits) and ``mean_pairwise_distance`` into the epoch's logs (so they
+    appear in ``history.history``) and into ``self.history``.
+
+    ``classifier``: a callable or Keras model mapping 28×28×1 [0, 1] images to class
+    probabilities; default the package's digits classifier (trained once, cached).
+    ``reference``: real images whose mean pairwise distance is stored as ``self.reference_distance``.
+    """
+
+    keys = ("classes_covered", "class_entropy", "mean_pairwise_distance")
+
+    def __init__(self, n=500, seed=0, every=1, classifier=None, num_classes=10, min_share=0.02, reference=None):
+        super().__init__()
+        self.n = check_positive(n, "n", integer=True)
+        if self.n < 2:
+            raise ValueError(f"n must be >= 2 (pairwise distances), got {n}")
+        self.every = check_positive(every, "every", integer=True)
+        self.seed, self.num_classes, self.min_share = seed, int(num_classes), float(min_share)
+        self._classifier = classifier
+        self.history = {key: [] for key in self.keys}
+        self.history["epoch"] = []
+        self.reference_distance = None if reference is None else mean_pairwise_distance(reference, seed=seed)
+
+    @property
+    def classifier(self):
+        if self._classifier is None:
+            from cv2course.backbones import digits_classifier
+
+            self._classifier = digits_classifier()
+        return self._classifier
+
+    def measure(self, images):
+        """{classes_covered, class_entropy, mean_pairwise_distance} of a batch of images in [0, 1]."""
+        images = np.asarray(images, dtype=np.float32)
+        x = images
+        if x.shape[1:] != (28, 28, 1):
+            import tensorflow as tf
+
+            x = tf.image.resize(x.mean(axis=-1, keepdims=True), (28, 28), antialias=True).numpy()
+        clf = self.classifier
+        probs = clf.predict(x, verbose=0) if isinstance(clf, keras.Model) else np.asarray(clf(x))
+        labels = np.argmax(probs, axis=-1)
+        return {"classes_covered": classes_covered(labels, self.num_classes, self.min_share),
+                "class_entropy": class_entropy(labels, self.num_classes),
+                "mean_pairwise_distance": mean_pairwise_distance(images, seed=self.seed)}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        z, labels = _fixed_inputs(self.model, self.n, self.seed, None)
+        values = self.measure(_generate(self.model, z, labels))
+        for key, value in values.items():
+            self.history[key].append(value)
+            if logs is not None:
+                logs[key] = value
+        self.history["epoch"].append(epoch + 1)
