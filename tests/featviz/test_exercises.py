@@ -1,0 +1,55 @@
+"""The CNN-basics exercises: the reference passes, plausible mistakes fail, stubs are not attempted."""
+import numpy as np
+import pytest
+
+from cv2course.exercises import check
+from cv2course.exercises.core import load_all
+from cv2course.featviz import cnn_basics
+
+load_all()
+
+
+def pool(reduce):
+    def f(x, f=2, s=2):
+        x = np.asarray(x, float)
+        oh, ow = (x.shape[0] - f) // s + 1, (x.shape[1] - f) // s + 1
+        return np.array([[reduce(x[i * s:i * s + f, j * s:j * s + f], axis=(0, 1)) for j in range(ow)]
+                         for i in range(oh)])
+    return f
+
+
+CORRECT = {"conv_output_size": lambda n, f, p=0, s=1: (n + 2 * p - f) // s + 1,
+           "max_pool": pool(np.max), "avg_pool": pool(np.mean)}
+WRONG = {
+    "conv_output_size": [lambda n, f, p=0, s=1: (n + 2 * p - f) / s + 1,  # no floor
+                         lambda n, f, p=0, s=1: (n + p - f) // s + 1,  # padding on one side only
+                         lambda n, f, p=0, s=1: (n + 2 * p - f) // s],  # forgot +1
+    "max_pool": [lambda x, f=2, s=2: pool(np.max)(x, f, 1),  # stride 1
+                 lambda x, f=2, s=2: pool(np.mean)(x, f, s)],  # average instead of max
+    "avg_pool": [lambda x, f=2, s=2: pool(np.sum)(x, f, s) / f,  # divides by f, not f*f
+                 lambda x, f=2, s=2: np.floor(pool(np.mean)(x, f, s))],  # the slide's rounding
+}
+
+
+def test_slide_cases_are_first():
+    assert cnn_basics.conv_output_size(5, 3, 1, 2) == 3
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_reference_and_numpy_solution_pass(name):
+    assert check(name, getattr(cnn_basics, name), verbose=False).passed
+    assert check(name, CORRECT[name], verbose=False).passed
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_plausible_mistakes_fail(name):
+    for wrong in WRONG[name]:
+        assert check(name, wrong, verbose=False).status == "failed", name
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_stub_is_not_attempted(name):
+    def stub(*args, **kwargs):
+        raise NotImplementedError
+
+    assert check(name, stub, verbose=False).status == "not attempted"

@@ -1,0 +1,62 @@
+"""The style-transfer exercises: the reference passes, plausible mistakes fail, stubs are not attempted."""
+import numpy as np
+import pytest
+
+from cv2course.exercises import check
+from cv2course.exercises.core import load_all
+from cv2course.nst import losses
+
+load_all()
+
+
+def gram(a):
+    A = a.reshape(-1, a.shape[-1]).T
+    return A @ A.T
+
+
+def style(a_S, a_G):
+    h, w, c = a_S.shape
+    return np.sum((gram(a_S) - gram(a_G)) ** 2) / (4 * c ** 2 * (h * w) ** 2)
+
+
+def content(a_C, a_G):
+    return np.sum((a_C - a_G) ** 2) / (4 * a_C.size)
+
+
+def tv(x):
+    return np.abs(np.diff(x, axis=0)).sum() + np.abs(np.diff(x, axis=1)).sum()
+
+
+CORRECT = {"gram_matrix": gram, "content_cost": content, "style_cost_layer": style, "total_variation": tv}
+WRONG = {
+    "gram_matrix": [lambda a: a.reshape(-1, a.shape[-1]) @ a.reshape(-1, a.shape[-1]).T,  # positions x positions
+                    lambda a: gram(a) / (a.shape[0] * a.shape[1])],  # normalised
+    "content_cost": [lambda a_C, a_G: np.mean((a_C - a_G) ** 2),  # missing the 1/4
+                     lambda a_C, a_G: np.sum((a_C - a_G) ** 2) / (4 * a_C.shape[0] * a_C.shape[1])],  # no n_C
+    "style_cost_layer": [lambda a_S, a_G: 4 * style(a_S, a_G),  # the TF tutorial's normalisation
+                         lambda a_S, a_G: np.sum(gram(a_S) - gram(a_G)) ** 2 / (4 * a_S.shape[2] ** 2
+                                                                              * (a_S.shape[0] * a_S.shape[1]) ** 2)],
+    "total_variation": [lambda x: np.abs(np.diff(x, axis=0)).sum(),  # vertical only
+                        lambda x: (np.diff(x, axis=0) ** 2).sum() + (np.diff(x, axis=1) ** 2).sum()],  # squared
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_reference_and_numpy_solution_pass(name):
+    assert check(name, getattr(losses, name), verbose=False).passed
+    assert check(name, CORRECT[name], verbose=False).passed
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_plausible_mistakes_fail(name):
+    for wrong in WRONG[name]:
+        result = check(name, wrong, verbose=False)
+        assert result.status == "failed", name
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_stub_is_not_attempted(name):
+    def stub(*args):
+        raise NotImplementedError
+
+    assert check(name, stub, verbose=False).status == "not attempted"
