@@ -35,7 +35,7 @@ def test_infinite_loop_is_cut_and_the_other_exercises_are_scored(tmp_path):
     ])
     assert exercises_in(path) == ["toy_square", "toy_double", "toy_negate", "toy_half"]
     t0 = time.perf_counter()
-    report = grade(path, timeout=5)
+    report = grade(path, timeout=15)
     elapsed = time.perf_counter() - t0
     ex = report["exercises"]
     assert ex["toy_square"]["status"] == "passed" and ex["toy_square"]["points"] == 1
