@@ -1,6 +1,6 @@
 """Train small EDSR models on T91 with the package's own training; Set5/Set14 PSNR/SSIM vs bicubic.
 
-    python benchmarks/sr.py --data ../shared/data/sr                      # x2 and x4, defaults below
+    python benchmarks/sr.py --data ../shared/data/sr                      # x2 and x4, defaults below (< 20 min)
     python benchmarks/sr.py --data ../shared/data/sr --export cv2course/weights   # also writes the shipped models
 
 ``--data`` is a folder with T91/ (training HR images) and Set5/, Set14/ (x{2,3,4}/ *_HR.png,
@@ -32,14 +32,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, help="folder with T91/, Set5/, Set14/")
     parser.add_argument("--scales", type=int, nargs="+", default=[2, 4])
-    parser.add_argument("--filters", type=int, default=24)
-    parser.add_argument("--blocks", type=int, default=6)
-    parser.add_argument("--steps", type=int, default=3000, help="training steps per scale")
-    parser.add_argument("--minutes", type=float, default=None,
-                        help="optional wall-time cap per scale (training stops at the next checkpoint)")
+    parser.add_argument("--filters", type=int, default=16)
+    parser.add_argument("--blocks", type=int, default=4)
+    parser.add_argument("--steps", type=int, default=700, help="training steps per scale")
+    parser.add_argument("--minutes", type=float, default=9.5,
+                        help="wall-time cap per scale: training stops at the next checkpoint after it (0: none)")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--patch-lr", type=int, default=32, help="LR patch side (HR patch = scale x this)")
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--schedule", default="cosine", choices=("constant", "halving", "cosine"))
     parser.add_argument("--checkpoint-every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=0)
@@ -72,7 +72,7 @@ def main():
         history = train_sr(model, str(data / "T91"), args.steps, loss="l1", learning_rate=lr,
                            batch_size=args.batch_size, patch_size=args.patch_lr * scale,
                            checkpoint_dir=work / f"x{scale}", checkpoint_every=args.checkpoint_every,
-                           seed=args.seed, time_limit=None if args.minutes is None else 60 * args.minutes, verbose=0)
+                           seed=args.seed, time_limit=60 * args.minutes if args.minutes else None, verbose=0)
         minutes = (time.perf_counter() - t0) / 60
         export_model(model, out)
         done = history["step"][-1]

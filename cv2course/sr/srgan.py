@@ -102,9 +102,11 @@ class SRGAN(keras.Model):
         layer = _vgg_layer(self.content_layer, self.vgg_arch)
         return vgg_features([layer], arch=self.vgg_arch, weights=self.vgg_weights)
 
-    @property
-    def vgg(self):
-        """The frozen VGG extractor (``.weights_label`` says which weights it carries)."""
+    def feature_extractor(self):
+        """The frozen VGG extractor (``.weights_label`` says which weights it carries).
+
+        A method, not an attribute: Keras saves every model it finds among the attributes,
+        and the VGG is rebuilt from its weights on loading rather than stored in the file."""
         return self._vgg.model
 
     @classmethod
@@ -127,7 +129,7 @@ class SRGAN(keras.Model):
 
     def features(self, images):
         """φ(images): the content layer's activations."""
-        return next(iter(self.vgg(images).values()))
+        return next(iter(self.feature_extractor()(images).values()))
 
     def loss_terms(self, lr, hr, training):
         """Per-replica batch means of every loss term, from one forward pass."""
@@ -177,6 +179,9 @@ class SRGAN(keras.Model):
         self.discriminator_optimizer = keras.optimizers.get(discriminator_optimizer) if discriminator_optimizer \
             else keras.optimizers.Adam(1e-4, beta_1=0.9)
         super().compile(optimizer=self.generator_optimizer, **kwargs)
+        # Built now rather than on the first step, so that train_step is traced once.
+        self.generator_optimizer.build(self.generator.trainable_variables)
+        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
 
     def get_compile_config(self):
         if not self.compiled:
@@ -188,8 +193,6 @@ class SRGAN(keras.Model):
         self.compile(generator_optimizer=keras.saving.deserialize_keras_object(config["generator_optimizer"]),
                      discriminator_optimizer=keras.saving.deserialize_keras_object(
                          config["discriminator_optimizer"]))
-        self.generator_optimizer.build(self.generator.trainable_variables)
-        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
 
     def build(self, input_shape=None):
         self.built = True

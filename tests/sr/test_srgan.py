@@ -1,0 +1,127 @@
+"""SRGAN: the paper's loss terms, any patch size, save/load with both optimizers, MirroredStrategy parity."""
+import numpy as np
+import pytest
+
+import keras
+
+from tests.distributed import assert_logs_close, first_step_logs
+from cv2course.sr import losses
+from cv2course.sr.srgan import SRGAN, _vgg_layer, srgan_discriminator
+from cv2course.sr.srresnet import srresnet
+
+
+def _tiny(blocks=1, **kwargs):
+    kwargs = {"content_layer": "vgg22", "vgg_arch": "vgg16", "vgg_weights": "bundled", **kwargs}
+    return SRGAN(srresnet(2, filters=8, blocks=blocks), srgan_discriminator(filters=4, dense=8), **kwargs)
+
+
+def _batch(seed=0, n=4, size=16):
+    rng = np.random.default_rng(seed)
+    return rng.random((n, size, size, 3)).astype(np.float32), rng.random((n, 2 * size, 2 * size, 3)).astype(np.float32)
+
+
+def test_content_layers_and_offline_mapping():
+    assert _vgg_layer("vgg54", "vgg19") == "block5_conv4"
+    assert _vgg_layer("vgg54", "vgg16") == "block5_conv3"  # the bundled VGG16 has no conv4
+    assert _vgg_layer("vgg22", "vgg16") == "block2_conv2"
+    with pytest.raises(ValueError, match="content_layer"):
+        _tiny(content_layer="vgg33")
+    with pytest.raises(TypeError, match="generator"):
+        SRGAN("not a model")
+
+
+def test_loss_formulas():
+    rng = np.random.default_rng(1)
+    a, b = rng.random((2, 3, 3, 5)).astype(np.float32), rng.random((2, 3, 3, 5)).astype(np.float32)
+    assert float(losses.content_loss(a, b)) == pytest.approx(np.mean(((a - b) / 12.75) ** 2), rel=1e-5)
+    assert float(losses.perceptual_loss(2.0, 3.0)) == pytest.approx(2.003)
+    assert float(losses.l1_loss(a, b)) == pytest.approx(np.mean(np.abs(a - b)), rel=1e-5)
+    assert float(losses.mse_loss(a, b)) == pytest.approx(np.mean((a - b) ** 2), rel=1e-5)
+
+
+def test_discriminator_takes_any_patch_size():
+    d = srgan_discriminator(filters=4, dense=8)
+    for size in (16, 24, 40):
+        assert tuple(d(np.zeros((2, size, size, 3), np.float32)).shape) == (2, 1)
+    # the paper's shape: 8 convolutions, stride 2 in every second one after the first
+    convs = [layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [c.strides[0] for c in convs] == [1, 2, 1, 2, 1, 2, 1, 2]
+    assert [c.filters for c in convs] == [4, 4, 8, 8, 16, 16, 32, 32]
+
+
+def test_train_step_terms_match_the_formulas():
+    keras.utils.set_random_seed(0)
+    model = _tiny()
+    lr, hr = _batch()
+    terms = {k: float(v) for k, v in model.loss_terms(lr, hr, training=False).items()}
+    sr = model.generator(lr, training=False)
+    fake = np.asarray(model.discriminator(sr, training=False))
+    real = np.asarray(model.discriminator(hr, training=False))
+    content = np.mean(((np.asarray(model.features(hr)) - np.asarray(model.features(sr))) / 12.75) ** 2)
+    softplus = lambda x: np.log1p(np.exp(x))  # noqa: E731
+    assert terms["content_loss"] == pytest.approx(content, rel=1e-4)
+    assert terms["adversarial_loss"] == pytest.approx(np.mean(softplus(-fake)), rel=1e-4)       # −log D(G(LR))
+    assert terms["discriminator_loss"] == pytest.approx(np.mean(softplus(-real)) + np.mean(softplus(fake)), rel=1e-4)
+    assert terms["perceptual_loss"] == pytest.approx(content + 1e-3 * terms["adversarial_loss"], rel=1e-4)
+    assert model.feature_extractor().layer_names == {"block2_conv2": "block2_conv2"}
+
+
+def test_from_srresnet_copies_the_psnr_model():
+    keras.utils.set_random_seed(0)
+    base = srresnet(2, filters=8, blocks=1)
+    model = SRGAN.from_srresnet(base, content_layer="vgg22", vgg_arch="vgg16", vgg_weights="bundled",
+                                discriminator=srgan_discriminator(filters=4, dense=8))
+    lr, _ = _batch(2)
+    assert np.allclose(model(lr), base(lr), atol=1e-6)
+    assert model.generator is not base
+
+
+def _stored_floats(path):
+    import io
+    import zipfile
+
+    import h5py
+
+    total = []
+    with zipfile.ZipFile(path) as archive, h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as f:
+        f.visititems(lambda name, obj: total.append(obj.size) if isinstance(obj, h5py.Dataset) else None)
+    return sum(total)
+
+
+def test_save_load_round_trip_resumes_training(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = _tiny()
+    model.compile()
+    lr, hr = _batch(3)
+    logs = model.train_on_batch(lr, hr, return_dict=True)
+    assert set(logs) == set(SRGAN.tracker_names)
+    path = tmp_path / "srgan.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded, SRGAN) and loaded.content_layer == "vgg22"
+    assert np.allclose(loaded(lr), model(lr), atol=1e-6)
+    assert int(loaded.generator_optimizer.iterations) == int(loaded.discriminator_optimizer.iterations) == 1
+    for a, b in zip(model.discriminator_optimizer.variables, loaded.discriminator_optimizer.variables):
+        assert np.allclose(np.asarray(a), np.asarray(b))
+    # the file holds the generator, discriminator and optimizers, not the frozen VGG (260k floats up to block2)
+    assert len(loaded.weights) == len(model.generator.weights) + len(model.discriminator.weights)
+    stored = _stored_floats(path)
+    expected = sum(int(np.prod(v.shape)) for v in model.weights + model.generator_optimizer.variables
+                   + model.discriminator_optimizer.variables)
+    assert stored <= expected + 16
+    a = model.train_on_batch(lr, hr, return_dict=True)
+    b = loaded.train_on_batch(lr, hr, return_dict=True)
+    assert_logs_close({k: float(v) for k, v in a.items()}, {k: float(v) for k, v in b.items()}, atol=1e-5, rtol=1e-4)
+
+
+def test_mirrored_strategy_step_matches_one_device(mirrored):
+    batch = _batch(4)
+
+    def build():
+        model = _tiny(blocks=0)
+        model.compile()
+        return model
+
+    one = first_step_logs(build, batch)
+    two = first_step_logs(build, batch, strategy=mirrored)
+    assert_logs_close(one, two, atol=1e-4, rtol=1e-4)
