@@ -103,15 +103,16 @@ def latent_manifold(decode, n=15, quantiles=(0.05, 0.95), latent_dim=2, title=No
     if latent_dim > 2:
         z = np.concatenate([z, np.zeros((len(z), latent_dim - 2), np.float32)], axis=1)
     images = np.asarray(decode(z))
-    grid = image_grid(images, n, n, pad=0)
-    h, w = images.shape[1:3]
+    pad = 1  # thin white lines keep neighbouring (black-background) digits apart
+    grid = image_grid(images, n, n, pad=pad, pad_value=1.0)
+    h, w = images.shape[1] + pad, images.shape[2] + pad
     plt = _plt()
     fig, ax = plt.subplots(figsize=(size, size))
     ax.imshow(_gray(grid), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ticks = np.arange(n)
     step = max(1, n // 5)
-    ax.set_xticks(ticks[::step] * w + w / 2, [f"{v:.1f}" for v in values[::step]])
-    ax.set_yticks(ticks[::step] * h + h / 2, [f"{v:.1f}" for v in values[::-1][::step]])
+    ax.set_xticks(ticks[::step] * w + (w - pad) / 2, [f"{v:.1f}" for v in values[::step]])
+    ax.set_yticks(ticks[::step] * h + (h - pad) / 2, [f"{v:.1f}" for v in values[::-1][::step]])
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     if title:
