@@ -138,9 +138,10 @@ class ImagePool(keras.layers.Layer):
 
         n = tf.shape(images)[0]
         step = tf.cast(self.step.value, tf.int32)
-        u = tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=tf.stack([self.seed, 2 * step]))
+        # Philox named explicitly: the default algorithm may differ under XLA.
+        u = tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=tf.stack([self.seed, 2 * step]), alg="philox")
         slot = tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=tf.stack([self.seed, 2 * step + 1]),
-                                           maxval=self.capacity, dtype=tf.int32)
+                                           maxval=self.capacity, dtype=tf.int32, alg="philox")
 
         def one(i, pool, count, out):
             image = images[i]

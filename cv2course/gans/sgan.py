@@ -1,0 +1,454 @@
+"""Semi-supervised GAN (Salimans et al. 2016, §5; Odena 2016): a GAN whose discriminator is
+also a K-class classifier, trained on a few labelled and many unlabelled images.
+
+Formulation used here — Salimans et al.'s **K logits** l₁ … l_K, no separate "fake"
+output. The class probabilities are softmax(l); the probability that x is real is
+
+    D(x) = Z(x) / (Z(x) + 1),   Z(x) = Σ_k exp l_k(x)
+
+which is the K + 1-class model (K classes + fake, Odena 2016) with the fake logit fixed at
+0 — the extra logit is redundant because a softmax is unchanged by adding one constant to
+every logit. The discriminator minimises
+
+    L_D = L_supervised + w · L_unsupervised
+    L_supervised   = −E_(x,y)~labelled log softmax(l(x))_y
+    L_unsupervised = −E_x~unlabelled log D(x) − E_z log(1 − D(G(z)))
+
+with log D = −softplus(−LSE(l)) and log(1 − D) = −softplus(LSE(l)) (LSE = log Σ exp),
+w = 1. The generator uses **feature matching** (Salimans et al. §3.1, their best choice for
+semi-supervised learning): L_G = ‖E_x f(x) − E_z f(G(z))‖², f = the discriminator's last
+hidden layer; or ``generator_objective="non_saturating"``: −E_z log D(G(z)).
+
+The classifier is the discriminator's softmax; ``evaluate(test_images, test_labels)``
+reports its accuracy. :func:`labelled_only_classifier` trains the same network on the
+labelled images only — the baseline the GAN must beat (:func:`benchmark_sgan`).
+"""
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from cv2course.checks import check_choice, check_images, check_positive
+from cv2course.distribute import scale_for_replicas
+from cv2course.gans import networks
+
+GENERATOR_OBJECTIVES = ("feature_matching", "non_saturating")
+
+
+# --- losses ----------------------------------------------------------------------------------
+
+def _logits(x):
+    return ops.cast(ops.convert_to_tensor(x), "float32")
+
+
+def log_real_probability(logits):
+    """log D(x) with D(x) = Z / (Z + 1), Z = Σ_k exp l_k: log D = −log(1 + 1/Z) = −softplus(−LSE(l))."""
+    return -ops.softplus(-ops.logsumexp(_logits(logits), axis=-1))
+
+
+def supervised_loss(logits, labels):
+    """−E log softmax(l(x))_y: cross-entropy of the K-class classifier on labelled examples."""
+    return ops.mean(ops.sparse_categorical_crossentropy(ops.cast(labels, "int32"), _logits(logits), from_logits=True))
+
+
+def unsupervised_discriminator_loss(real_logits, fake_logits):
+    """−E_x log D(x) − E_z log(1 − D(G(z))) with D = Z/(Z + 1):
+    E_x softplus(−LSE l(x)) + E_z softplus(LSE l(G(z)))."""
+    fake_lse = ops.logsumexp(_logits(fake_logits), axis=-1)
+    return -ops.mean(log_real_probability(real_logits)) + ops.mean(ops.softplus(fake_lse))
+
+
+def non_saturating_generator_loss(fake_logits):
+    """−E_z log D(G(z)) with D = Z/(Z + 1)."""
+    return -ops.mean(log_real_probability(fake_logits))
+
+
+def feature_matching_loss(real_features, fake_features):
+    """Salimans et al. §3.1: ‖E_x f(x) − E_z f(G(z))‖², the squared L2 distance between the batch
+    means of the discriminator's hidden features of real and generated images."""
+    real = ops.mean(ops.cast(real_features, "float32"), axis=0)
+    fake = ops.mean(ops.cast(fake_features, "float32"), axis=0)
+    return ops.sum(ops.square(real - fake))
+
+
+def classification_accuracy(logits, labels):
+    """Fraction of examples whose arg-max class is the label."""
+    hits = ops.cast(ops.equal(ops.argmax(_logits(logits), axis=-1), ops.cast(labels, "int32")), "float32")
+    return ops.mean(hits)
+
+
+# --- data ------------------------------------------------------------------------------------
+
+def labelled_subset(images, labels, n_labelled=100, num_classes=10, seed=0):
+    """``n_labelled`` examples, as many per class (n_labelled / K), chosen at random with ``seed``:
+    returns (images, labels)."""
+    labels = np.asarray(labels)
+    check_positive(n_labelled, "n_labelled", integer=True)
+    if n_labelled % num_classes:
+        raise ValueError(f"n_labelled must be a multiple of num_classes={num_classes} (a balanced labelled set), "
+                         f"got {n_labelled}")
+    per_class = n_labelled // num_classes
+    rng = np.random.default_rng(seed)
+    idx = []
+    for k in range(num_classes):
+        members = np.flatnonzero(labels == k)
+        if len(members) < per_class:
+            raise ValueError(f"class {k} has {len(members)} examples, fewer than the {per_class} needed")
+        idx.append(rng.choice(members, per_class, replace=False))
+    idx = np.sort(np.concatenate(idx))
+    return np.asarray(images)[idx], labels[idx]
+
+
+def semi_supervised_dataset(labelled_images, labels, unlabelled_images, batch_size=64, labelled_batch_size=None,
+                            seed=0):
+    """A ``tf.data.Dataset`` of ``((unlabelled, labelled), labels)`` batches for ``fit``.
+
+    An epoch is one pass over the unlabelled images (shuffled, remainder dropped); the few
+    labelled ones are cycled (reshuffled each pass), ``labelled_batch_size`` (default
+    ``batch_size``) per step.
+    """
+    unlabelled_images = check_images(unlabelled_images, "unlabelled_images", channels=None)
+    labelled_images = check_images(labelled_images, "labelled_images", channels=None)
+    labels = np.asarray(labels).astype(np.int32)
+    if labels.shape != (len(labelled_images),):
+        raise ValueError(f"labels must have one integer per labelled image ({len(labelled_images)}), "
+                         f"got shape {labels.shape}")
+    check_positive(batch_size, "batch_size", integer=True)
+    lb = int(labelled_batch_size or batch_size)
+    if len(unlabelled_images) < batch_size:
+        raise ValueError(f"unlabelled_images holds {len(unlabelled_images)} images, fewer than batch_size={batch_size}")
+    unl = tf.data.Dataset.from_tensor_slices(unlabelled_images)
+    unl = unl.shuffle(len(unlabelled_images), seed=seed, reshuffle_each_iteration=True).batch(batch_size, True)
+    lab = tf.data.Dataset.from_tensor_slices((labelled_images, labels))
+    lab = lab.shuffle(len(labels), seed=seed + 1, reshuffle_each_iteration=True).repeat().batch(lb, True)
+    ds = tf.data.Dataset.zip((unl, lab)).map(lambda u, xy: ((u, xy[0]), xy[1]))
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+# --- networks --------------------------------------------------------------------------------
+
+def sgan_discriminator(image_size=28, channels=1, num_classes=10, base_filters=32, norm=None, dropout=0.25,
+                       input_noise=0.0, name="sgan_discriminator"):
+    """The DCGAN discriminator trunk (``networks.dcgan_discriminator_trunk``) with a K-logit head:
+    images in [-1, 1] → [logits (N, K), features (N, F)], features being the last hidden layer
+    (for feature matching). No batch norm by default: D sees labelled, unlabelled and
+    generated images, whose batch statistics differ; dropout and Gaussian noise of standard
+    deviation ``input_noise`` on the input (Salimans et al.'s MNIST model) regularise it."""
+    check_positive(num_classes, "num_classes", integer=True)
+    check_positive(input_noise, "input_noise", allow_zero=True)
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+    trunk = networks.dcgan_discriminator_trunk(image_size, channels, base_filters, norm=norm, dropout=dropout,
+                                               name=f"{name}_trunk")
+    x = keras.Input(tuple(trunk.input.shape[1:]), name="image")
+    h = keras.layers.GaussianNoise(float(input_noise), name="input_noise")(x) if input_noise else x
+    features = trunk(h)
+    logits = keras.layers.Dense(num_classes, kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02),
+                                dtype="float32", name="class_logits")(features)
+    return keras.Model(x, [logits, features], name=name)
+
+
+@keras.saving.register_keras_serializable(package="cv2course")
+class SemiSupervisedGAN(keras.Model):
+    """Semi-supervised GAN with Salimans et al.'s K-logit discriminator (see the module docstring).
+
+    ``SemiSupervisedGAN(generator=None, discriminator=None, num_classes=10, latent_dim=100,
+    image_size=28, channels=1, base_filters=32, dropout=0.25, unsupervised_weight=1.0,
+    generator_objective="feature_matching")``: without networks, a DCGAN generator and
+    :func:`sgan_discriminator` are built. Fit on :func:`semi_supervised_dataset`;
+    ``evaluate(images, labels)`` and ``validation_data=(images, labels)`` report the test
+    ``accuracy`` and ``supervised_loss``; ``model(images)`` gives class probabilities and
+    :meth:`generate` samples images. Training keys: ``d_loss``, ``supervised_loss``,
+    ``unsupervised_loss``, ``g_loss``, ``accuracy`` (on the labelled batch).
+    ``model.latent_sampler = f(reference_batch, step) -> z`` replaces the N(0, I) draws (step 0:
+    discriminator update, 1: generator update), e.g. for a multi-device parity test.
+    """
+
+    tracker_names = ("d_loss", "supervised_loss", "unsupervised_loss", "g_loss", "accuracy")
+
+    def __init__(self, generator=None, discriminator=None, num_classes=10, latent_dim=100, image_size=28,
+                 channels=1, base_filters=32, dropout=0.25, unsupervised_weight=1.0,
+                 generator_objective="feature_matching", seed=None, **kwargs):
+        super().__init__(**kwargs)
+        generator, discriminator = _deserialize(generator), _deserialize(discriminator)
+        self.unsupervised_weight = float(check_positive(unsupervised_weight, "unsupervised_weight", allow_zero=True))
+        self.generator_objective = check_choice(generator_objective, "generator_objective", GENERATOR_OBJECTIVES)
+        self.seed = seed
+        if generator is None:
+            generator = networks.dcgan_generator(image_size, channels, latent_dim, base_filters * 2)
+        if discriminator is None:
+            discriminator = sgan_discriminator(image_size, channels, num_classes, base_filters, dropout=dropout)
+        for name, part in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(part, keras.Model):
+                raise TypeError(f"{name} must be a keras.Model, got {type(part).__name__}")
+        self.generator, self.discriminator = generator, discriminator
+        self._check_networks()
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.latent_sampler = None
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self.built = True  # both networks are built
+
+    def _check_networks(self):
+        outs = self.discriminator.outputs
+        if len(outs) != 2 or len(outs[0].shape) != 2 or len(outs[1].shape) != 2:
+            raise ValueError("discriminator must map images to [logits (N, K), features (N, F)] (build it with "
+                             f"sgan_discriminator), got outputs of shapes {[tuple(o.shape) for o in outs]}")
+        g_out = tuple(self.generator.outputs[0].shape[1:])
+        d_in = tuple(self.discriminator.inputs[0].shape[1:])
+        if g_out != d_in:
+            raise ValueError(f"the generator makes images of shape {g_out} but the discriminator takes {d_in}")
+        if len(self.generator.inputs) != 1:
+            raise ValueError("generator must take one input, z (N, latent_dim)")
+
+    @property
+    def num_classes(self):
+        return int(self.discriminator.outputs[0].shape[-1])
+
+    @property
+    def latent_dim(self):
+        return int(self.generator.inputs[0].shape[-1])
+
+    @property
+    def image_shape(self):
+        return tuple(int(d) for d in self.generator.outputs[0].shape[1:])
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    # -- forward
+    def call(self, images, training=False):
+        """Class probabilities softmax(l(x)) (N, K) for images in [0, 1]."""
+        logits, _ = self.discriminator(ops.cast(images, "float32") * 2.0 - 1.0, training=training)
+        return ops.softmax(logits, axis=-1)
+
+    def classify(self, images, batch_size=256):
+        """Predicted classes (NumPy ints) of images in [0, 1]."""
+        arr = check_images(images, "images", channels=self.image_shape[-1])
+        return np.argmax(self.predict(arr, batch_size=batch_size, verbose=0), axis=-1)
+
+    def generate(self, n, seed=None):
+        """``n`` generated images (NumPy, [0, 1]) from z ~ N(0, I) drawn with ``seed``."""
+        check_positive(n, "n", integer=True)
+        z = np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype(np.float32)
+        return (np.asarray(self.generator(z, training=False)) + 1.0) / 2.0
+
+    def sample_latent(self, reference, step):
+        """z for a batch as large as ``reference``: ``latent_sampler`` if set, else N(0, I) with the
+        replica id folded into the seed (replicas draw different noise)."""
+        if self.latent_sampler is not None:
+            return tf.cast(self.latent_sampler(reference, step), tf.float32)
+        n = tf.shape(reference)[0]
+        seed = self.seed_generator.next()
+        ctx = tf.distribute.get_replica_context()
+        rid = ctx.replica_id_in_sync_group if ctx is not None else 0
+        seed = seed + tf.cast(tf.stack([0, 1000003 * tf.cast(rid, seed.dtype)]), seed.dtype)
+        return tf.random.stateless_normal(tf.stack([n, self.latent_dim]), seed=tf.cast(seed, tf.int32))
+
+    # -- training
+    def _score(self, *batches, training):
+        """D on several batches in one call (D treats samples independently): [(logits, features), ...]."""
+        sizes = [tf.shape(b)[0] for b in batches]
+        logits, features = self.discriminator(tf.concat(batches, axis=0), training=training)
+        return list(zip(tf.split(logits, sizes), tf.split(features, sizes)))
+
+    def _unpack_train(self, data):
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if not (isinstance(x, (tuple, list)) and len(x) == 2) or y is None:
+            raise ValueError("SemiSupervisedGAN trains on ((unlabelled_images, labelled_images), labels) batches; "
+                             "build them with cv2course.gans.sgan.semi_supervised_dataset")
+        unlabelled, labelled = x
+        for name, t in (("unlabelled", unlabelled), ("labelled", labelled)):
+            if tuple(t.shape[1:]) != self.image_shape:
+                raise ValueError(f"{name} images must have shape (N,) + {self.image_shape}, got {tuple(t.shape)}")
+        return (tf.cast(unlabelled, tf.float32) * 2.0 - 1.0, tf.cast(labelled, tf.float32) * 2.0 - 1.0,
+                tf.cast(y, tf.int32))
+
+    def _record(self, terms, weight=None):
+        for name, value in terms.items():
+            self.trackers[name].update_state(value, sample_weight=weight)
+        return {name: self.trackers[name].result() for name in terms}
+
+    def train_step(self, data):
+        if self.d_optimizer is None:
+            raise ValueError("compile() the SemiSupervisedGAN before fitting it")
+        unlabelled, labelled, labels = self._unpack_train(data)
+        # Discriminator: classify the labelled batch, tell unlabelled (real) from generated.
+        fake = tf.stop_gradient(self.generator(self.sample_latent(unlabelled, 0), training=True))
+        d_vars = self.discriminator.trainable_variables
+        with tf.GradientTape() as tape:
+            (l_lab, _), (l_unl, _), (l_fake, _) = self._score(labelled, unlabelled, fake, training=True)
+            sup = supervised_loss(l_lab, labels)
+            unsup = unsupervised_discriminator_loss(l_unl, l_fake)
+            d_loss = sup + self.unsupervised_weight * unsup
+            scaled = scale_for_replicas(d_loss)  # replica gradients are summed
+        self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
+        # Generator: feature matching (or non-saturating) against the updated discriminator.
+        z = self.sample_latent(unlabelled, 1)
+        g_vars = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            if self.generator_objective == "feature_matching":
+                (_, f_real), (_, f_fake) = self._score(unlabelled, fake, training=True)
+                g_loss = feature_matching_loss(_global_batch_mean(tf.stop_gradient(f_real)),
+                                               _global_batch_mean(f_fake))
+            else:
+                (l_fake, _), = self._score(fake, training=True)
+                g_loss = non_saturating_generator_loss(l_fake)
+            scaled = scale_for_replicas(g_loss)
+        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
+        return self._record({"d_loss": d_loss, "supervised_loss": sup, "unsupervised_loss": unsup,
+                             "g_loss": g_loss, "accuracy": classification_accuracy(l_lab, labels)})
+
+    def test_step(self, data):
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if y is None or isinstance(x, (tuple, list)):
+            raise ValueError("evaluate a SemiSupervisedGAN on (images, labels), e.g. the test split of the digits")
+        logits, _ = self.discriminator(tf.cast(x, tf.float32) * 2.0 - 1.0, training=False)
+        # Weighted by the batch size, so that a short last batch counts per example.
+        n = tf.cast(tf.shape(logits)[0], tf.float32)
+        return self._record({"supervised_loss": supervised_loss(logits, y),
+                             "accuracy": classification_accuracy(logits, y)}, weight=n)
+
+    # -- compile / save
+    def compile(self, d_optimizer=None, g_optimizer=None, jit_compile=False, **kwargs):
+        """Adam(2e-4, β1 = 0.5) for both networks unless given (DCGAN's settings; Salimans et al. use
+        Adam with β1 = 0.5 as well). ``jit_compile=True`` compiles the step with XLA."""
+        if kwargs.get("loss") is not None or kwargs.get("optimizer") is not None:
+            raise ValueError("SemiSupervisedGAN has its own losses and two optimizers: pass d_optimizer= and "
+                             "g_optimizer=, not loss= or optimizer=")
+        kwargs.pop("loss", None), kwargs.pop("optimizer", None)
+        self.d_optimizer = _optimizer(d_optimizer, "d_optimizer")
+        self.g_optimizer = _optimizer(g_optimizer, "g_optimizer")
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two optimizer objects (each keeps its own state)")
+        super().compile(jit_compile=jit_compile, **kwargs)
+        # Slots now (not inside the traced step): one trace, and load_model can restore them.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if self.d_optimizer is None:
+            return None
+        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+                "jit_compile": bool(self.jit_compile)}
+
+    def compile_from_config(self, config):
+        self.compile(d_optimizer=_deserialize(config["d_optimizer"]), g_optimizer=_deserialize(config["g_optimizer"]),
+                     jit_compile=config.get("jit_compile", False))
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable,
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+                "unsupervised_weight": self.unsupervised_weight, "generator_objective": self.generator_objective,
+                "seed": self.seed}
+
+
+def _deserialize(cfg):
+    return keras.saving.deserialize_keras_object(cfg) if isinstance(cfg, dict) else cfg
+
+
+def _optimizer(value, name):
+    if value is None:
+        return keras.optimizers.Adam(2e-4, beta_1=0.5)
+    if isinstance(value, str):
+        return keras.optimizers.get(value)
+    if not isinstance(value, keras.optimizers.Optimizer):
+        raise TypeError(f"{name} must be a keras optimizer or its name, got {type(value).__name__}")
+    return value
+
+
+def _global_batch_mean(features):
+    """The mean over the *global* batch (all replicas), shape (1, F); gradients flow through the
+    all-reduce, so feature matching sees the same means on one device and on several."""
+    total = tf.reduce_sum(features, axis=0, keepdims=True)
+    count = tf.cast(tf.shape(features)[0], features.dtype)
+    ctx = tf.distribute.get_replica_context()
+    if ctx is not None and ctx.num_replicas_in_sync > 1:
+        total = ctx.all_reduce(tf.distribute.ReduceOp.SUM, total)
+        count = ctx.all_reduce(tf.distribute.ReduceOp.SUM, count)
+    return total / count
+
+
+# --- the labelled-only baseline and the benchmark ----------------------------------------------
+
+def labelled_only_classifier(discriminator, labelled_images, labels, steps=300, batch_size=64, learning_rate=2e-4,
+                             seed=0, verbose=0):
+    """The baseline: a fresh copy of ``discriminator``'s architecture trained with cross-entropy on
+    the labelled images only (same optimizer settings, ``steps`` updates). Returns a
+    ``keras.Model`` from images in [0, 1] to class probabilities."""
+    check_positive(steps, "steps", integer=True)
+    labelled_images = check_images(labelled_images, "labelled_images", channels=None)
+    keras.utils.set_random_seed(seed)
+    net = keras.models.clone_model(discriminator)
+    x = keras.Input(tuple(discriminator.inputs[0].shape[1:]), name="image")
+    logits, _ = net(keras.layers.Rescaling(2.0, offset=-1.0, name="to_minus1_1")(x))
+    classifier = keras.Model(x, logits, name="labelled_only_classifier")
+    classifier.compile(keras.optimizers.Adam(learning_rate, beta_1=0.5),
+                       keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    n = len(labelled_images)
+    b = min(int(batch_size), n)
+    ds = tf.data.Dataset.from_tensor_slices((labelled_images, np.asarray(labels).astype(np.int32)))
+    ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True).repeat().batch(b, drop_remainder=True)
+    classifier.fit(ds, steps_per_epoch=int(steps), epochs=1, verbose=verbose)
+    return keras.Model(x, keras.layers.Softmax(name="probabilities")(classifier.output), name="labelled_only")
+
+
+def test_accuracy(model, images, labels, batch_size=256):
+    """Fraction of ``images`` that ``model`` (images in [0, 1] → class probabilities) labels correctly."""
+    probs = model.predict(np.asarray(images, np.float32), batch_size=batch_size, verbose=0)
+    return float(np.mean(np.argmax(probs, axis=-1) == np.asarray(labels)))
+
+
+test_accuracy.__test__ = False  # not a pytest test
+
+
+def run_sgan_experiment(n_labelled=100, epochs=None, image_size=16, batch_size=64, seed=0, base_filters=None,
+                        latent_dim=None, verbose=0):
+    """Train a semi-supervised GAN and its labelled-only baseline on the embedded digits with the
+    same discriminator architecture and number of discriminator updates; return
+    {"sgan_accuracy", "baseline_accuracy", "steps", "seconds", "history"} on the test split."""
+    import time
+
+    from cv2course import settings
+    from cv2course.data import digits
+
+    epochs = epochs if epochs is not None else settings.pick(30, 1)
+    base_filters = base_filters or settings.pick(32, 8)
+    latent_dim = latent_dim or settings.pick(64, 16)
+    settings.set_seed(seed)
+    train_x, train_y = digits(size=image_size, split="train")
+    test_x, test_y = digits(size=image_size, split="test")
+    lab_x, lab_y = labelled_subset(train_x, train_y, n_labelled, seed=seed)
+    ds = semi_supervised_dataset(lab_x, lab_y, train_x, batch_size=batch_size, seed=seed)
+    model = SemiSupervisedGAN(image_size=image_size, base_filters=base_filters, latent_dim=latent_dim, seed=seed)
+    model.compile()
+    t0 = time.perf_counter()
+    history = model.fit(ds, epochs=epochs, verbose=verbose, validation_data=(test_x, test_y))
+    seconds = time.perf_counter() - t0
+    steps = int(model.d_optimizer.iterations.numpy())
+    baseline = labelled_only_classifier(model.discriminator, lab_x, lab_y, steps=steps, batch_size=batch_size,
+                                        seed=seed)
+    return {"sgan_accuracy": float(model.evaluate(test_x, test_y, verbose=0, return_dict=True)["accuracy"]),
+            "baseline_accuracy": test_accuracy(baseline, test_x, test_y), "steps": steps, "seconds": seconds,
+            "history": history.history, "model": model, "baseline": baseline}
+
+
+def benchmark_sgan(n_labelled=100, epochs=None, image_size=16, seeds=(0, 1, 2), verbose=0):
+    """Print a table: test accuracy of the semi-supervised GAN with ``n_labelled`` labels vs the same
+    classifier trained on those labels only, for each seed and on average. Returns the rows."""
+    rows = []
+    print(f"{'seed':>4}  {'labels':>6}  {'steps':>5}  {'baseline acc':>12}  {'SGAN acc':>8}  {'s/step':>7}")
+    for seed in seeds:
+        r = run_sgan_experiment(n_labelled, epochs, image_size, seed=seed, verbose=verbose)
+        rows.append({k: v for k, v in r.items() if k not in ("history", "model", "baseline")} | {"seed": seed})
+        print(f"{seed:>4}  {n_labelled:>6}  {r['steps']:>5}  {r['baseline_accuracy']:>12.3f}  "
+              f"{r['sgan_accuracy']:>8.3f}  {r['seconds'] / r['steps']:>7.3f}", flush=True)
+    base = np.mean([r["baseline_accuracy"] for r in rows])
+    sgan = np.mean([r["sgan_accuracy"] for r in rows])
+    print(f"{'mean':>4}  {n_labelled:>6}  {'':>5}  {base:>12.3f}  {sgan:>8.3f}")
+    return rows
