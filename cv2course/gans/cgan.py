@@ -89,7 +89,7 @@ class ConditionalGAN(GAN):
         z = self.latent_vectors(len(labels), seed) if z is None else np.asarray(z, np.float32)
         if len(z) != len(labels):
             raise ValueError(f"z and labels must have the same length, got {len(z)} and {len(labels)}")
-        return self.predict([z, labels.astype(np.float32)], batch_size=batch_size, verbose=0)
+        return self._predict_batches([z, labels.astype(np.float32)], batch_size)
 
     def class_grid(self, per_class=8, seed=0):
         """(num_classes × per_class) images: row k shows class k; column j shares one z across rows."""

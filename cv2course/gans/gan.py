@@ -241,7 +241,16 @@ class GAN(keras.Model):
     def generate(self, n=None, z=None, seed=None, batch_size=256):
         """``n`` images (NumPy, [0, 1]) from z ~ N(0, I) drawn with ``seed``, or from the given ``z``."""
         z = self.latent_vectors(n, seed) if z is None else np.asarray(z, np.float32)
-        return self.predict(z, batch_size=batch_size, verbose=0)
+        return self._predict_batches([z], batch_size)
+
+    def _predict_batches(self, inputs, batch_size):
+        # Direct calls rather than predict(): no graph to trace for a few hundred samples.
+        n = len(inputs[0])
+        out = []
+        for start in range(0, n, batch_size):
+            part = [tf.convert_to_tensor(a[start:start + batch_size]) for a in inputs]
+            out.append(keras.ops.convert_to_numpy(self(part[0] if len(part) == 1 else part, training=False)))
+        return np.concatenate(out) if out else np.zeros((0,) + self.image_shape, np.float32)
 
     def latent_vectors(self, n, seed=None):
         """``n`` latent vectors z ~ N(0, I) (NumPy), reproducible with ``seed``."""

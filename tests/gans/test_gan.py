@@ -1,0 +1,213 @@
+"""GAN (Algorithm 1): fresh real batch per discriminator step, counted steps, trackers, the
+first step against the loss formulas, save/load/resume, MirroredStrategy parity, XLA."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from cv2course.data import digits
+from cv2course.gans import losses as L
+from cv2course.gans.gan import GAN, critic_batches, split_steps
+from tests.distributed import assert_logs_close, first_step_logs
+
+TINY = dict(latent_dim=4, base_filters=4)
+_W = np.random.default_rng(0).standard_normal((28 * 28, 4)).astype(np.float32) / 28.0
+
+
+def row_latents(real, step):
+    """Deterministic z from each real row (and the step): the same on one device and on replicas."""
+    flat = tf.reshape(tf.cast(real, tf.float32), (tf.shape(real)[0], -1))
+    return tf.tanh(flat @ _W + tf.cast(step, tf.float32))
+
+
+def row_epsilons(real, step):
+    flat = tf.reshape(tf.cast(real, tf.float32), (tf.shape(real)[0], -1))
+    return tf.sigmoid(tf.reduce_mean(flat, axis=1) * 5.0 + tf.cast(step, tf.float32))
+
+
+def fresh_mirrored():
+    """MirroredStrategy on the two logical CPUs with its own collective keys.
+
+    Every MirroredStrategy numbers its collectives from the same keys, so two strategies in
+    one process can collide ("Shape mismatch in the collective instance"); TensorFlow's own
+    tests bump ``_collective_key_base`` for that.
+    """
+    tf.distribute.MirroredStrategy._collective_key_base += 1000
+    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+
+
+def deterministic(model):
+    model.latent_sampler = row_latents
+    if hasattr(model, "epsilon_sampler"):
+        model.epsilon_sampler = row_epsilons
+    return model
+
+
+def parity(build, batch):
+    a = first_step_logs(build, batch)
+    b = first_step_logs(build, batch, strategy=fresh_mirrored())
+    assert_logs_close(a, b)
+    return a
+
+
+@keras.saving.register_keras_serializable(package="cv2course_tests")
+class Recorder(keras.layers.Layer):
+    """Identity layer that remembers every batch it sees when run eagerly."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen = []
+
+    def call(self, x):
+        if tf.executing_eagerly():
+            self.seen.append(np.array(x))
+        return x
+
+
+def recording_discriminator(norm_free=True):
+    recorder = Recorder()
+    inp = keras.Input((28, 28, 1))
+    h = keras.layers.Flatten()(recorder(inp))
+    return keras.Model(inp, keras.layers.Dense(1)(h)), recorder
+
+
+def real_batches_seen(recorder, batch):
+    """The recorded inputs that are real images (rows of ``batch`` mapped to [-1, 1])."""
+    real = batch * 2.0 - 1.0
+    out = []
+    for seen in recorder.seen:
+        match = [np.flatnonzero(np.all(np.isclose(real.reshape(len(real), -1), s.reshape(1, -1), atol=1e-6), axis=1))
+                 for s in seen]
+        if all(len(m) == 1 for m in match):
+            out.append(sorted(int(m[0]) for m in match))
+    return out
+
+
+@pytest.fixture(scope="module")
+def images():
+    return digits(28, "train")[0][:48]
+
+
+def test_split_steps_is_strided_and_partition_invariant():
+    batch = tf.range(12)
+    parts = [p.numpy().tolist() for p in split_steps(batch, 3)]
+    assert parts == [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8, 11]]
+    # Two replicas' halves split the same way give the same per-step batches.
+    halves = [split_steps(batch[:6], 3), split_steps(batch[6:], 3)]
+    assert [sorted(h[0][i].numpy().tolist() + h[1][i].numpy().tolist()) for i in range(3) for h in [halves]] == parts
+    with pytest.raises(ValueError, match="at least 3 examples"):
+        split_steps(tf.zeros((2, 4)), 3)
+
+
+def test_critic_batches_sizes_and_errors(images):
+    ds = critic_batches(images, batch_size=4, steps=3)
+    shapes = [tuple(b.shape) for b in ds]
+    assert shapes == [(12, 28, 28, 1)] * 4
+    with pytest.raises(ValueError, match="fewer than one batch"):
+        critic_batches(images[:5], batch_size=4, steps=3)
+    with pytest.raises(ValueError, match=r"\[0.0, 1.0\]"):
+        critic_batches(images * 2 - 1, batch_size=4)
+
+
+def test_k_discriminator_steps_each_on_a_distinct_fresh_real_batch(images):
+    disc, recorder = recording_discriminator()
+    model = GAN(discriminator=disc, discriminator_steps=3, **TINY)
+    model.compile(run_eagerly=True)
+    batch = images[:12]
+    model.train_on_batch(batch)
+    assert int(model.d_optimizer.iterations) == 3 and int(model.g_optimizer.iterations) == 1
+    seen = real_batches_seen(recorder, batch)
+    assert seen == [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8, 11]]
+
+
+def test_quick_fit_counts_steps_and_trackers_match_logged_keys(images):
+    model = GAN(discriminator_steps=2, seed=0, **TINY)
+    model.compile(run_eagerly=True)
+    history = model.fit(model.make_dataset(images[:24], batch_size=4), epochs=1, verbose=0,
+                        validation_data=images[:8])
+    names = [m.name for m in model.metrics]
+    assert names == ["d_loss", "g_loss", "d_real", "d_fake"]
+    assert set(history.history) == set(names) | {f"val_{n}" for n in names}
+    assert int(model.g_optimizer.iterations) == 3 and int(model.d_optimizer.iterations) == 6
+    assert all(np.isfinite(v[0]) for v in history.history.values())
+    out = model.generate(5, seed=1)
+    assert out.shape == (5, 28, 28, 1) and out.min() >= 0 and out.max() <= 1
+    np.testing.assert_array_equal(out, model.generate(5, seed=1))
+
+
+@pytest.mark.parametrize("loss,smoothing", [("non_saturating", 0.0), ("minimax", 0.1)])
+def test_first_step_logs_equal_the_loss_formulas_at_the_initial_weights(images, loss, smoothing):
+    keras.utils.set_random_seed(3)
+    model = deterministic(GAN(loss=loss, label_smoothing=smoothing, **TINY))
+    model.compile(run_eagerly=True)
+    batch = images[:6]
+    real = batch * 2 - 1
+    fake = model.generator(row_latents(real, 0), training=True)
+    real_scores = model.discriminator(real, training=True)
+    fake_scores = model.discriminator(fake, training=True)
+    expected = float(L.discriminator_loss(loss, real_scores, fake_scores, label_smoothing=smoothing))
+    logs = model.train_on_batch(batch, return_dict=True)
+    assert logs["d_loss"] == pytest.approx(expected, rel=1e-5)
+    assert logs["d_real"] == pytest.approx(float(tf.reduce_mean(tf.sigmoid(real_scores))), rel=1e-5)
+
+
+def test_save_load_resume_keeps_optimizer_state(images, tmp_path):
+    model = GAN(discriminator_steps=2, loss="minimax", label_smoothing=0.1, seed=0, **TINY)
+    model.compile(d_optimizer=keras.optimizers.Adam(3e-4, beta_1=0.5), run_eagerly=True)
+    ds = model.make_dataset(images[:8], batch_size=4)
+    model.fit(ds, epochs=1, verbose=0)
+    path = tmp_path / "gan.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert type(loaded) is GAN
+    assert (loaded.loss_name, loaded.label_smoothing, loaded.discriminator_steps) == ("minimax", 0.1, 2)
+    assert float(loaded.d_optimizer.learning_rate) == pytest.approx(3e-4)
+    for a, b in zip(model.d_optimizer.variables + model.g_optimizer.variables,
+                    loaded.d_optimizer.variables + loaded.g_optimizer.variables):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert int(loaded.d_optimizer.iterations) == 2
+    z = model.latent_vectors(3, seed=0)
+    np.testing.assert_allclose(loaded.generate(z=z), model.generate(z=z), rtol=1e-6)
+    loaded.run_eagerly = True  # as the original; graph tracing would only cost test time
+    loaded.fit(ds, epochs=1, verbose=0)
+    assert int(loaded.d_optimizer.iterations) == 4 and int(loaded.g_optimizer.iterations) == 2
+
+
+def test_first_step_under_mirrored_strategy_matches_one_device(images):
+    def build():
+        model = deterministic(GAN(discriminator_steps=2, **TINY))
+        model.compile(run_eagerly=True)
+        return model
+
+    parity(build, images[:8])
+
+
+def test_jit_compiled_step_matches_the_eager_step(images):
+    def build(jit):
+        def make():
+            model = deterministic(GAN(**TINY))
+            model.compile(jit_compile=jit, run_eagerly=not jit)
+            assert model.jit_compile == jit
+            return model
+        return make
+
+    plain = first_step_logs(build(False), images[:4])
+    xla = first_step_logs(build(True), images[:4])
+    assert_logs_close(plain, xla, atol=1e-4, rtol=1e-4)
+
+
+def test_bad_configuration_is_a_clear_error():
+    for steps in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="discriminator_steps must be an integer >= 1"):
+            GAN(discriminator_steps=steps, **TINY)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        GAN(loss="bce", **TINY)
+    with pytest.raises(ValueError, match="label_smoothing"):
+        GAN(loss="hinge", label_smoothing=0.1, **TINY)
+    from cv2course.gans.networks import dcgan_discriminator, dcgan_generator
+
+    with pytest.raises(ValueError, match="generator makes images of shape"):
+        GAN(generator=dcgan_generator(32, latent_dim=4, base_filters=4), discriminator=dcgan_discriminator(28),
+            **TINY)
+    with pytest.raises(ValueError, match="one raw score"):
+        GAN(discriminator=dcgan_discriminator(28, base_filters=4, outputs=3), **TINY)
