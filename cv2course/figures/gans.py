@@ -1,0 +1,277 @@
+"""Slide figures of the GAN lectures (05 GAN, 07 WGAN and WGAN-GP, 08 conditional GAN).
+
+Each figure trains small models on the embedded digits; trained models are cached per
+(model, seed, quick mode) for the process, so figures of one lecture share their training.
+Budgets (generator steps) come from ``settings.pick(normal, quick)``.
+"""
+import numpy as np
+
+from cv2course import settings
+from cv2course.figures import figure
+
+GAN_LECTURE = "05_gan"
+WGAN_LECTURE = "07_wgan_and_wgan_gp"
+CGAN_LECTURE = "08_conditional_gan"
+
+_TRAINED = {}
+
+
+def _network():
+    return dict(latent_dim=settings.pick(64, 8), base_filters=settings.pick(32, 4))
+
+
+def _steps(normal, quick=4):
+    return settings.pick(normal, quick)
+
+
+class _Recorder:
+    """Epoch-end logs and optional sample grids at fixed generator steps."""
+
+    def __init__(self):
+        self.steps, self.logs, self.snapshots = [], [], []
+
+
+def _train(name, seed, steps, chunk, snapshot_z=None, record_weights=False):
+    """Train model ``name`` for ``steps`` generator steps in chunks; cache and return (model, recorder)."""
+    key = (name, seed, settings.QUICK, steps)
+    if key in _TRAINED:
+        return _TRAINED[key]
+    from cv2course.data import digits
+    from cv2course.gans.cgan import ConditionalGAN
+    from cv2course.gans.gan import GAN
+    from cv2course.gans.wgan import WGAN
+    from cv2course.gans.wgan_gp import WGANGP
+    from cv2course.settings import set_seed
+
+    set_seed(seed)
+    cls = {"gan": GAN, "wgan": WGAN, "wgan_gp": WGANGP, "cgan": ConditionalGAN}[name]
+    model = cls(seed=seed, **_network())
+    model.compile()
+    x, y = digits(28, "train")
+    ds = model.make_dataset(x, labels=y if name == "cgan" else None, batch_size=settings.pick(64, 8),
+                            repeat=True, seed=seed)
+    rec = _Recorder()
+    z = model.latent_vectors(8, seed=seed + 1) if snapshot_z is None else snapshot_z
+    done = 0
+
+    def snap():
+        if name == "cgan":
+            rec.snapshots.append(model.generate(np.arange(8) % 10, z=z))
+        else:
+            rec.snapshots.append(model.generate(z=z))
+
+    snap()
+    rec.steps.append(0)
+    rec.logs.append({})
+    while done < steps:
+        n = min(chunk, steps - done)
+        history = model.fit(ds, steps_per_epoch=n, epochs=1, verbose=0)
+        done += n
+        rec.steps.append(done)
+        rec.logs.append({k: float(v[-1]) for k, v in history.history.items()})
+        snap()
+    _TRAINED[key] = (model, rec)
+    return model, rec
+
+
+# --- 05 GAN ------------------------------------------------------------------------------
+
+def _gan(seed):
+    return _train("gan", seed, _steps(800), settings.pick(50, 1))
+
+
+@figure("gan_progression", kind="image", lecture=GAN_LECTURE,
+        caption="A DCGAN learning the embedded digits: the same 8 noise vectors decoded after "
+                "0, 50, 100, 200, 400 and 800 generator steps (Algorithm 1, k = 1, non-saturating loss).")
+def gan_progression(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course.viz import image_grid
+
+    _, rec = _gan(seed)
+    wanted = settings.pick([0, 50, 100, 200, 400, 800], None)
+    rows = [i for i, s in enumerate(rec.steps) if wanted is None or s in wanted]
+    fig, axes = plt.subplots(len(rows), 1, figsize=(8, 1.15 * len(rows)), squeeze=False)
+    for ax, i in zip(axes[:, 0], rows):
+        ax.imshow(image_grid(rec.snapshots[i], nrows=1)[..., 0], cmap="gray", vmin=0, vmax=1,
+                  interpolation="nearest")
+        ax.set_ylabel(f"step {rec.steps[i]}", rotation=0, ha="right", va="center", fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("Training progression (fixed noise)")
+    fig.tight_layout()
+    return fig
+
+
+@figure("latent_interpolation", kind="image", lecture=GAN_LECTURE,
+        caption="Walking the latent space of the trained DCGAN: each row decodes 10 points on the "
+                "great circle (slerp) between two noise vectors; the digits morph smoothly.")
+def latent_interpolation(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course.gans.latent import interpolation_strip
+    from cv2course.viz import image_grid
+
+    model, _ = _gan(seed)
+    strips = [interpolation_strip(model, steps=10, method="slerp", seed=seed * 100 + i) for i in range(4)]
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.imshow(image_grid(np.concatenate(strips), ncols=10)[..., 0], cmap="gray", vmin=0, vmax=1,
+              interpolation="nearest")
+    ax.set_title("slerp(z₀, z₁, t), t = 0 … 1")
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+# --- 07 WGAN / WGAN-GP -------------------------------------------------------------------
+
+def _wgans(seed):
+    steps, chunk = _steps(300), settings.pick(20, 1)
+    return {name: _train(name, seed, steps, chunk) for name in ("gan", "wgan", "wgan_gp")}
+
+
+@figure("wgan_vs_gan", kind="plot", lecture=WGAN_LECTURE,
+        caption="Left: the critic's estimate E f(x) − E f(G(z)) during training with weight clipping (WGAN, "
+                "c = 0.01) and with the gradient penalty (WGAN-GP, λ = 10); it falls as G improves, while the "
+                "GAN discriminator's loss says little. Right: critic weights pile up at ±c under clipping, "
+                "spread out under the penalty (Gulrajani et al., Fig. 1b).")
+def wgan_vs_gan(seed):
+    import matplotlib.pyplot as plt
+
+    runs = _wgans(seed)
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(13, 3.6))
+    for name, label, color in (("wgan", "WGAN (clipping)", "tab:orange"), ("wgan_gp", "WGAN-GP", "tab:blue")):
+        _, rec = runs[name]
+        ax1.plot(rec.steps[1:], [log["wasserstein"] for log in rec.logs[1:]], label=label, color=color)
+    ax1.set_xlabel("generator step")
+    ax1.set_ylabel("E f(x) − E f(G(z))")
+    ax1.set_title("critic's Wasserstein estimate")
+    ax1.legend()
+    _, rec = runs["gan"]
+    ax2.plot(rec.steps[1:], [log["d_loss"] for log in rec.logs[1:]], color="tab:gray", label="D loss")
+    ax2.plot(rec.steps[1:], [log["g_loss"] for log in rec.logs[1:]], color="tab:green", label="G loss")
+    ax2.set_xlabel("generator step")
+    ax2.set_title("GAN losses")
+    ax2.legend()
+    for name, label, color in (("wgan", "clipping", "tab:orange"), ("wgan_gp", "gradient penalty", "tab:blue")):
+        model, _ = runs[name]
+        w = np.concatenate([np.ravel(np.asarray(v)) for v in model.critic.trainable_weights
+                            if "kernel" in v.path])
+        ax3.hist(w, bins=np.linspace(-0.08, 0.08, 81), alpha=0.6, color=color, label=label, density=True)
+    ax3.set_xlabel("critic kernel weight")
+    ax3.set_yscale("log")
+    ax3.set_title("critic weights")
+    ax3.legend()
+    fig.tight_layout()
+    return fig
+
+
+@figure("wgan_samples", kind="image", lecture=WGAN_LECTURE,
+        caption="Samples after the same number of generator steps: GAN, WGAN (weight clipping, slow) and "
+                "WGAN-GP (gradient penalty).")
+def wgan_samples(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course.viz import image_grid
+
+    runs = _wgans(seed)
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
+    for ax, (name, title) in zip(axes, (("gan", "GAN"), ("wgan", "WGAN"), ("wgan_gp", "WGAN-GP"))):
+        model, rec = runs[name]
+        ax.imshow(image_grid(model.generate(36, seed=seed), ncols=6)[..., 0], cmap="gray", vmin=0, vmax=1,
+                  interpolation="nearest")
+        ax.set_title(f"{title} ({rec.steps[-1]} steps)")
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+# --- 06 mode collapse (measured by the monitor of this package) --------------------------
+
+@figure("mode_collapse", kind="plot", lecture="06_mode_collapse",
+        caption="Measuring mode collapse with ModeCollapseMonitor: classes covered (of 10, a class counts with "
+                ">= 2% of 500 samples) and the entropy of the predicted-class histogram (digits classifier) "
+                "after the same number of generator steps for GAN, WGAN (clipping) and WGAN-GP. Right: the "
+                "class histograms against the real test digits.")
+def mode_collapse(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course.gans.callbacks import ModeCollapseMonitor, class_histogram
+    from cv2course.data import digits
+
+    runs = _wgans(seed)
+    monitor = ModeCollapseMonitor(n=settings.pick(500, 20), seed=seed)
+    if settings.QUICK:  # a stand-in classifier so that quick mode never trains the real one
+        monitor._classifier = lambda x: np.eye(10)[np.asarray(x).reshape(len(x), -1).argmax(1) % 10]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
+    colors = {"gan": "tab:gray", "wgan": "tab:orange", "wgan_gp": "tab:blue"}
+    finals = {}
+    for name, (model, rec) in runs.items():
+        finals[name] = monitor.measure(model.generate(monitor.n, seed=seed))
+        ax1.bar(list(runs).index(name), finals[name]["classes_covered"], color=colors[name])
+    ax1.set_xticks(range(len(runs)), [f"{n}\nH = {finals[n]['class_entropy']:.2f} bits" for n in runs])
+    ax1.axhline(10, ls="--", color="k", lw=0.8)
+    ax1.set_ylabel("classes covered (of 10)")
+    ax1.set_title(f"after {runs['gan'][1].steps[-1]} generator steps")
+    clf = monitor.classifier
+    real = digits(28, "test")[0]
+    real_pred = (clf.predict(real, verbose=0) if hasattr(clf, "predict") else np.asarray(clf(real))).argmax(1)
+    width = 0.2
+    ax2.bar(np.arange(10) - 1.5 * width, class_histogram(real_pred) / len(real_pred), width, color="k",
+            label="real test digits")
+    for i, name in enumerate(runs):
+        model = runs[name][0]
+        images = model.generate(monitor.n, seed=seed)
+        pred = (clf.predict(images, verbose=0) if hasattr(clf, "predict") else np.asarray(clf(images))).argmax(1)
+        ax2.bar(np.arange(10) + (i - 0.5) * width, class_histogram(pred) / len(pred), width, color=colors[name],
+                label=name)
+    ax2.set_xticks(range(10))
+    ax2.set_xlabel("predicted class")
+    ax2.set_ylabel("share of samples")
+    ax2.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- 08 conditional GAN ------------------------------------------------------------------
+
+def _cgan(seed):
+    return _train("cgan", seed, _steps(600), settings.pick(100, 1))
+
+
+@figure("cgan_grid", kind="image", lecture=CGAN_LECTURE,
+        caption="Conditional DCGAN G(z | y): row k asks for digit k; each column shares one noise vector z, "
+                "which carries the style (slant, thickness) across classes.")
+def cgan_grid(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course.viz import image_grid
+
+    model, _ = _cgan(seed)
+    fig, ax = plt.subplots(figsize=(6, 7))
+    ax.imshow(image_grid(model.class_grid(per_class=8, seed=seed), ncols=8)[..., 0], cmap="gray", vmin=0, vmax=1,
+              interpolation="nearest")
+    ax.set_yticks(np.arange(10) * 29 + 14, [f"y = {k}" for k in range(10)])
+    ax.set_xticks([])
+    fig.tight_layout()
+    return fig
+
+
+@figure("class_morphing", kind="image", lecture=CGAN_LECTURE,
+        caption="Class morphing: with z fixed, the label code slides from one-hot(a) to one-hot(b).")
+def class_morphing(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course.viz import image_grid
+
+    model, _ = _cgan(seed)
+    pairs = [(1, 7), (3, 8), (4, 9), (0, 6)]
+    rows = [model.class_morph(a, b, steps=9, n=1, seed=seed + i)[0] for i, (a, b) in enumerate(pairs)]
+    fig, ax = plt.subplots(figsize=(9, 4.4))
+    ax.imshow(image_grid(np.concatenate(rows), ncols=9)[..., 0], cmap="gray", vmin=0, vmax=1,
+              interpolation="nearest")
+    ax.set_yticks(np.arange(len(pairs)) * 29 + 14, [f"{a} → {b}" for a, b in pairs])
+    ax.set_xticks(np.arange(9) * 29 + 14, [f"{t:.2f}" for t in np.linspace(0, 1, 9)])
+    ax.set_xlabel("t in (1 − t)·onehot(a) + t·onehot(b)")
+    fig.tight_layout()
+    return fig
