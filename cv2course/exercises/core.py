@@ -65,6 +65,8 @@ def load_all():
 
 
 def _get(name):
+    if name in EXERCISES:  # avoid importing every topic (and TensorFlow) when not needed
+        return EXERCISES[name]
     exercises = load_all()
     if name not in exercises:
         raise ValueError(f"unknown exercise {name!r}; known exercises: {sorted(exercises)}")
