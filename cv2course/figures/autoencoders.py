@@ -89,14 +89,14 @@ def ae_reconstructions(seed):
 def ae_vs_pca(seed):
     from sklearn.decomposition import PCA
 
-    from cv2course.autoencoders import plots
+    from cv2course.autoencoders import losses, plots
 
     x, y, xt, _ = _digits()
     ae2 = _model("ae2", seed)
     flat = x.reshape(len(x), -1)
     pca = PCA(2, random_state=seed).fit(flat)
-    pca_rec = pca.inverse_transform(pca.transform(xt.reshape(len(xt), -1)))
-    pca_mse = float(np.mean((pca_rec - xt.reshape(len(xt), -1)) ** 2))
+    flat_t = xt.reshape(len(xt), -1)
+    pca_mse = float(np.mean(losses.mean_squared_error(flat_t, pca.inverse_transform(pca.transform(flat_t)))))
     ae_mse = float(np.mean(ae2.reconstruction_errors(xt)))
     return plots.ae_vs_pca(ae2.encode(x), pca.transform(flat), y, ae_mse=ae_mse, pca_mse=pca_mse)
 
