@@ -20,7 +20,7 @@ def _network():
     return dict(latent_dim=settings.pick(64, 8), base_filters=settings.pick(32, 4))
 
 
-def _steps(normal, quick=4):
+def _steps(normal, quick=2):
     return settings.pick(normal, quick)
 
 
@@ -46,7 +46,7 @@ def _train(name, seed, steps, chunk, snapshot_z=None, record_weights=False):
     set_seed(seed)
     cls = {"gan": GAN, "wgan": WGAN, "wgan_gp": WGANGP, "cgan": ConditionalGAN}[name]
     model = cls(seed=seed, **_network())
-    model.compile()
+    model.compile(run_eagerly=settings.QUICK)  # a few eager steps beat tracing the step graph
     x, y = digits(28, "train")
     ds = model.make_dataset(x, labels=y if name == "cgan" else None, batch_size=settings.pick(64, 8),
                             repeat=True, seed=seed)
