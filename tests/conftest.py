@@ -23,8 +23,10 @@ tf.config.set_logical_device_configuration(
 
 @pytest.fixture
 def mirrored_strategy():
-    """MirroredStrategy over two logical CPU devices."""
-    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    """The shared MirroredStrategy over two logical CPU devices (see tests/distributed.py)."""
+    from tests.distributed import mirrored_strategy as shared
+
+    return shared()
 
 
 @pytest.fixture

@@ -2,6 +2,23 @@
 import numpy as np
 import tensorflow as tf
 
+_STRATEGY = None
+
+
+def mirrored_strategy():
+    """The process's one MirroredStrategy over the two logical CPUs.
+
+    Every MirroredStrategy numbers its collective ops from the same keys, so a second
+    strategy in one process can hit "Shape mismatch in the collective instance" and abort
+    all later collectives. One shared strategy, reducing through one device (no collective
+    cache at all), keeps every parity test independent of the order tests run in.
+    """
+    global _STRATEGY
+    if _STRATEGY is None:
+        _STRATEGY = tf.distribute.MirroredStrategy(
+            ["/cpu:0", "/cpu:1"], cross_device_ops=tf.distribute.ReductionToOneDevice())
+    return _STRATEGY
+
 
 def first_step_logs(build_and_compile, batch, strategy=None, seed=0):
     """Build and compile a model (inside ``strategy``'s scope when given), run one

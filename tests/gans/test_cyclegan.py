@@ -6,32 +6,17 @@ import pytest
 import tensorflow as tf
 
 from cv2course.gans import cyclegan as cg
-from tests.distributed import assert_logs_close
+from tests.distributed import assert_logs_close, mirrored_strategy
 
 SIZE = 8
 
 
-def shared_mirrored_strategy():
-    """One MirroredStrategy over the two logical CPUs for all of this folder's tests.
-
-    Each new MirroredStrategy numbers its collective ops from the same keys, so a second
-    strategy in one process that runs collectives (synchronized batch norm, all-reduce,
-    all-gather) with other shapes aborts with "Shape mismatch in the collective instance
-    100". conftest's ``mirrored_strategy`` fixture makes one per test; reusing one avoids that.
-    """
-    import tests.distributed as helpers
-
-    if getattr(helpers, "shared_strategy", None) is None:
-        helpers.shared_strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    return helpers.shared_strategy
-
-
-def _tiny(pool_size=50, size=SIZE, **kwargs):
+def _tiny(pool_size=50, size=SIZE, n_residual=1, **kwargs):
     """The smallest CycleGAN of the paper's design: tracing cost grows with the number of layers."""
     from cv2course.gans.image_to_image import patchgan_discriminator, resnet_generator
 
     def g(name):
-        return resnet_generator(1, filters=2, n_residual=1, n_downsample=1, image_size=size, name=name)
+        return resnet_generator(1, filters=2, n_residual=n_residual, n_downsample=1, image_size=size, name=name)
 
     def d(name):
         return patchgan_discriminator(1, filters=2, n_layers=1, image_size=size, name=name)
@@ -56,12 +41,13 @@ def _ids(images):
 
 
 def test_image_pool_returns_the_input_until_full_then_half_from_the_history():
-    pool = cg.ImagePool(50, seed=7)
-    pool.build((None, 2, 2, 1))
+    layer = cg.ImagePool(50, seed=7)
+    layer.build((None, 2, 2, 1))
+    pool = tf.function(layer)  # as in a training step (and faster than eager loops)
     for start in range(0, 50, 10):
         out = pool(_distinct(start, 10))
         assert _ids(out) == list(range(start, start + 10))  # filling: the images themselves
-    assert int(pool.count.numpy()) == 50
+    assert int(layer.count.numpy()) == 50
     returned, fed, swapped = [], list(range(50)), 0
     for start in range(50, 450, 8):
         batch = _ids(_distinct(start, 8))
@@ -71,8 +57,8 @@ def test_image_pool_returns_the_input_until_full_then_half_from_the_history():
         # each output is the input itself or an older fake (possibly one stored earlier in this batch)
         assert all(o == i or o < i for o, i in zip(out, batch))
         swapped += sum(o != i for o, i in zip(out, batch))
-    stored = _ids(pool.images.numpy())
-    assert len(stored) == 50 and int(pool.count.numpy()) == 50
+    stored = _ids(layer.images.numpy())
+    assert len(stored) == 50 and int(layer.count.numpy()) == 50
     # no fake is lost or duplicated: what came in is what went out plus what is stored
     assert sorted(returned + stored) == fed
     assert 0.4 < swapped / 400 < 0.6  # p = ½; 4 standard deviations of Binomial(400, ½) ≈ 0.1
@@ -188,7 +174,7 @@ def test_save_load_resumes_with_optimizer_and_pool_state(fitted, tmp_path):
 
 def _build(pool_size=2, jit_compile=False):
     def build_and_compile():
-        model = _tiny(pool_size=pool_size)
+        model = _tiny(pool_size=pool_size, n_residual=0)  # fewer layers: a faster trace
         model.compile(jit_compile=jit_compile)
         return model
     return build_and_compile
@@ -213,7 +199,7 @@ def first_fit_logs(build_and_compile, batch, strategy=None, seed=0, run_eagerly=
 def test_first_step_under_mirrored_strategy_matches_one_device():
     # pool_size=2 < batch 4: the pool fills and then swaps within this very step, on the global batch
     one, one_weights = first_fit_logs(_build(), _batch(4, 3), run_eagerly=True)  # eager: no trace needed
-    two, two_weights = first_fit_logs(_build(), _batch(4, 3), strategy=shared_mirrored_strategy())
+    two, two_weights = first_fit_logs(_build(), _batch(4, 3), strategy=mirrored_strategy())
     assert_logs_close(one, two)
     for a, b in zip(one_weights, two_weights):  # updated weights, pool contents and step counters
         np.testing.assert_allclose(a, b, atol=1e-6)

@@ -8,7 +8,7 @@ import tensorflow as tf
 from cv2course.data import digits
 from cv2course.gans import losses as L
 from cv2course.gans.gan import GAN, critic_batches, split_steps
-from tests.distributed import assert_logs_close, first_step_logs
+from tests.distributed import assert_logs_close, first_step_logs, mirrored_strategy
 
 TINY = dict(latent_dim=4, base_filters=4)
 _W = np.random.default_rng(0).standard_normal((28 * 28, 4)).astype(np.float32) / 28.0
@@ -25,17 +25,6 @@ def row_epsilons(real, step):
     return tf.sigmoid(tf.reduce_mean(flat, axis=1) * 5.0 + tf.cast(step, tf.float32))
 
 
-def fresh_mirrored():
-    """MirroredStrategy on the two logical CPUs with its own collective keys.
-
-    Every MirroredStrategy numbers its collectives from the same keys, so two strategies in
-    one process can collide ("Shape mismatch in the collective instance"); TensorFlow's own
-    tests bump ``_collective_key_base`` for that.
-    """
-    tf.distribute.MirroredStrategy._collective_key_base += 1000
-    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-
-
 def deterministic(model):
     model.latent_sampler = row_latents
     if hasattr(model, "epsilon_sampler"):
@@ -45,7 +34,7 @@ def deterministic(model):
 
 def parity(build, batch):
     a = first_step_logs(build, batch)
-    b = first_step_logs(build, batch, strategy=fresh_mirrored())
+    b = first_step_logs(build, batch, strategy=mirrored_strategy())
     assert_logs_close(a, b)
     return a
 

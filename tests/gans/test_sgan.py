@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from cv2course.gans import sgan
 from tests.distributed import assert_logs_close
-from tests.gans.test_cyclegan import shared_mirrored_strategy
+from tests.distributed import mirrored_strategy as shared_mirrored_strategy
 
 SIZE, LATENT = 8, 8  # the digits' native 8×8: the smallest DCGAN pair (4 → 8 px)
 
