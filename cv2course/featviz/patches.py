@@ -45,12 +45,24 @@ def _crop(image, box, fill=0.5):
     return out
 
 
-def top_patches(images, layer, channel, k=9, per_image=1, arch="vgg19", weights="auto", extractor=None,
-                batch_size=8):
+def _inside_mask(shape, image_hw, layer, arch):
+    """True for the units whose receptive field lies inside the image (all True if none does)."""
+    rows, cols = shape
+    ok = np.zeros(shape, bool)
+    for r in range(rows):
+        for c in range(cols):
+            top, left, bottom, right = unit_box(r, c, layer, arch)
+            ok[r, c] = top >= 0 and left >= 0 and bottom <= image_hw[0] and right <= image_hw[1]
+    return ok if ok.any() else np.ones(shape, bool)
+
+
+def top_patches(images, layer, channel, k=9, per_image=1, inside=True, arch="vgg19", weights="auto",
+                extractor=None, batch_size=8):
     """The ``k`` patches of ``images`` (N, H, W, 3) in [0, 1] where ``channel`` of ``layer`` fires most.
 
     Each image contributes at most ``per_image`` units (its strongest), so the patches show
-    different images. ``arch`` must name the network the extractor is (for the receptive
+    different images. ``inside=True`` only considers units whose receptive field lies
+    inside the image (border units also see the zero padding), when any does. ``arch`` must name the network the extractor is (for the receptive
     field); an extractor built by ``vgg_features`` carries it. Returns a list of
     :class:`Patch`, strongest first.
     """
@@ -62,11 +74,14 @@ def top_patches(images, layer, channel, k=9, per_image=1, arch="vgg19", weights=
     model = _extractor([layer], arch, weights, "max", extractor)
     arch = getattr(model, "arch", arch)
     candidates = []
+    mask = None
     for start in range(0, len(x), batch_size):
         act = np.asarray(model(x[start:start + batch_size])[layer])
         if not 0 <= channel < act.shape[-1]:
             raise ValueError(f"channel must be in [0, {act.shape[-1]}) for {layer}, got {channel}")
-        for offset, maps in enumerate(act[..., channel]):
+        if mask is None:
+            mask = _inside_mask(act.shape[1:3], x.shape[1:3], layer, arch) if inside else np.ones(act.shape[1:3], bool)
+        for offset, maps in enumerate(np.where(mask, act[..., channel], -np.inf)):
             flat = np.argsort(-maps, axis=None, kind="stable")[:per_image]
             for idx in flat:
                 r, c = np.unravel_index(idx, maps.shape)

@@ -23,6 +23,7 @@ from keras import ops
 
 from cv2course.checks import check_images, check_positive
 from cv2course.distribute import scale_for_replicas
+from cv2course.gans import image_to_image  # noqa: F401  registers ReflectionPadding2D for load_model
 from cv2course.gans import losses as adversarial
 
 

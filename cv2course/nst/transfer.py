@@ -254,7 +254,7 @@ class StyleTransfer:
         return img
 
     def run(self, content, style=None, steps=None, size=None, optimizer=None, init=None, style_blend=None,
-            preserve_color=False, shape=None, callback=None, callback_every=10, verbose=1, seed=0):
+            preserve_color=False, shape=None, callback=None, callback_every=10, verbose=1, seed=0, max_seconds=None):
         """Optimise the image; return a :class:`StyleResult`.
 
         ``content`` / ``style``: file paths, sample-image names or [0, 1] arrays (``style``
@@ -265,13 +265,16 @@ class StyleTransfer:
         on luminance images (the style's matched to the content's mean and std) and the
         result keeps the content's colours. ``callback(step, image, terms)`` is called at
         step 0 and every ``callback_every`` steps (frames for a GIF). ``verbose=0`` hides
-        the progress bar.
+        the progress bar. ``max_seconds`` stops early once that much time has passed (the
+        history then has fewer entries): a wall-time budget.
         """
         steps = self.steps if steps is None else int(check_positive(steps, "steps", allow_zero=True, integer=True))
         size = self.size if size is None else int(check_positive(size, "size", integer=True))
         optimizer = check_choice(optimizer or self.optimizer, "optimizer", OPTIMIZERS)
         init = self.init if init is None else init
         check_positive(callback_every, "callback_every", integer=True)
+        if max_seconds is not None:
+            check_positive(max_seconds, "max_seconds")
 
         content_img = None if content is None else _load(content, size, "content")
         styles = None
@@ -308,9 +311,9 @@ class StyleTransfer:
 
         t0 = time.perf_counter()
         if optimizer == "adam":
-            image, history = self._run_adam(start, targets, steps, callback, callback_every, verbose)
+            image, history = self._run_adam(start, targets, steps, callback, callback_every, verbose, max_seconds)
         else:
-            image, history = self._run_lbfgs(start, targets, steps, callback, callback_every, verbose)
+            image, history = self._run_lbfgs(start, targets, steps, callback, callback_every, verbose, max_seconds)
         seconds = time.perf_counter() - t0
         if color_source is not None:
             image = combine_luminance(image.mean(axis=-1), color_source)
@@ -323,7 +326,7 @@ class StyleTransfer:
         for name, value in terms.items():
             history.setdefault(name, []).append(float(value))
 
-    def _run_adam(self, start, targets, steps, callback, every, verbose):
+    def _run_adam(self, start, targets, steps, callback, every, verbose, max_seconds=None):
         import keras
         import tensorflow as tf
         from tqdm.auto import tqdm
@@ -347,6 +350,9 @@ class StyleTransfer:
         with tqdm(total=steps, desc="style transfer (Adam)", disable=not verbose, leave=False) as bar:
             for step in range(steps):
                 seconds = time.perf_counter() - t0  # the image after `step` updates exists now
+                if max_seconds is not None and seconds >= max_seconds:
+                    steps = step
+                    break
                 before = image.numpy()[0] if callback is not None and step % every == 0 else None
                 terms = train_step()  # costs of the image before this update
                 self._record(history, step, seconds, terms)
@@ -362,7 +368,7 @@ class StyleTransfer:
             callback(steps, result, {k: float(v) for k, v in terms.items()})
         return result, history
 
-    def _run_lbfgs(self, start, targets, steps, callback, every, verbose):
+    def _run_lbfgs(self, start, targets, steps, callback, every, verbose, max_seconds=None):
         import scipy.optimize
         import tensorflow as tf
         from tqdm.auto import tqdm
@@ -397,12 +403,15 @@ class StyleTransfer:
             if last.get("x") is None or not np.array_equal(last["x"], xk):
                 fun(xk)
             count[0] += 1
-            self._record(history, count[0], time.perf_counter() - t0, last["terms"])
+            seconds = time.perf_counter() - t0
+            self._record(history, count[0], seconds, last["terms"])
             bar.update(1)
             bar.set_postfix(loss=f"{history['total'][-1]:.4g}")
             if callback is not None and count[0] % every == 0:
                 callback(count[0], xk.reshape(start.shape).astype(np.float32),
                          {k: float(v) for k, v in last["terms"].items()})
+            if max_seconds is not None and seconds >= max_seconds:
+                raise StopIteration  # SciPy ends the minimisation and returns this iterate
 
         if steps:
             bounds = scipy.optimize.Bounds(np.zeros(x0.size), np.ones(x0.size))

@@ -83,6 +83,12 @@ def test_top_patches(extractor):
     np.testing.assert_allclose(best.value, acts[3].max(axis=(0, 1))[channel], rtol=1e-6)
     np.testing.assert_array_equal(best.image, images[3, r - 1:r + 2, c - 1:c + 2])
     assert len({p.index for p in patches}) == 3  # one patch per image
+    # only units that see no padding: every box inside the 24x24 image
+    assert all(p.box[0] >= 0 and p.box[1] >= 0 and p.box[2] <= 24 and p.box[3] <= 24 for p in patches)
+    # block3_conv1 sees 24x24 squares at stride 4: none lies inside, so every unit is a candidate
+    deep = top_patches(images, "block3_conv1", 0, k=5, extractor=extractor)
+    anywhere = top_patches(images, "block3_conv1", 0, k=5, inside=False, extractor=extractor)
+    assert [p.box for p in deep] == [p.box for p in anywhere] and all(p.box[2] - p.box[0] == 24 for p in deep)
     with pytest.raises(ValueError, match="channel"):
         top_patches(images, "block1_conv1", 999, extractor=extractor)
 

@@ -98,6 +98,9 @@ def test_short_transfer_lowers_the_loss_and_keeps_pixels_in_range(extractor, ima
     assert result.image.min() >= 0.0 and result.image.max() <= 1.0
     assert [f[0] for f in frames] == [0, 3, 6]
     assert all(lo >= 0 and hi <= 1 for _, lo, hi in frames)
+    # a wall-time budget stops the run early
+    short = st.run(content, style, steps=50, verbose=0, max_seconds=1e-6)
+    assert len(short.history["total"]) <= 2 and short.image.min() >= 0 and short.image.max() <= 1
 
 
 def test_texture_synthesis_from_noise_lowers_the_style_loss_tenfold(images):
