@@ -18,9 +18,9 @@ import numpy as np
 from keras import layers, ops
 
 from cv2course.autoencoders import losses
+from cv2course.autoencoders.base import EncoderDecoderModel, check_input_shape
 from cv2course.autoencoders.noise import NOISE_KINDS, corrupt
 from cv2course.checks import check_choice, check_positive
-from cv2course.distribute import scale_for_replicas
 
 # ---------------------------------------------------------------- input checks
 
@@ -44,15 +44,6 @@ def _units(values, name):
     for v in values:
         check_positive(v, f"every entry of {name}", integer=True)
     return values
-
-
-def check_input_shape(x, expected, name="x"):
-    """Raise a ValueError naming ``name`` when ``x``'s shape after the batch axis is not ``expected``."""
-    got = tuple(x.shape)
-    if len(got) != len(expected) + 1 or any(e is not None and g is not None and int(g) != e
-                                            for g, e in zip(got[1:], expected)):
-        want = ", ".join(str(e) for e in expected)
-        raise ValueError(f"{name} must have shape (batch, {want}), got {got}")
 
 
 def as_batch(x, expected, name="x"):
@@ -208,7 +199,7 @@ def lstm_decoder(latent_dim, timesteps, features, units=64, name="decoder"):
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class Autoencoder(keras.Model):
+class Autoencoder(EncoderDecoderModel):
     """x̂ = d(e(x)) trained on ‖x − x̂‖² (summed over pixels, averaged over the batch).
 
     ``encoder`` maps a batch of inputs to codes (batch, latent_dim); ``decoder`` maps codes
@@ -248,19 +239,6 @@ class Autoencoder(keras.Model):
         if out != self.input_dims:
             raise ValueError(f"the decoder's output shape {out} differs from the encoder's input shape {self.input_dims}")
 
-    @property
-    def input_dims(self):
-        """Shape of one input example, e.g. (28, 28, 1)."""
-        return tuple(self.encoder.input_shape[1:])
-
-    @property
-    def latent_dim(self):
-        return int(self.decoder.input_shape[-1])
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
     # -- forward
     def call(self, x, training=False):
         check_input_shape(x, self.input_dims)
@@ -290,49 +268,6 @@ class Autoencoder(keras.Model):
         rec = ops.mean(losses.reconstruction_loss(x, x_hat))
         return {"loss": rec, "reconstruction": rec}
 
-    def _inputs(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        check_input_shape(x, self.input_dims)
-        return ops.cast(x, "float32")
-
-    def _record(self, terms):
-        for name, tracker in self.trackers.items():
-            tracker.update_state(terms[name])
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        x = self._inputs(data)
-        with tf.GradientTape() as tape:
-            terms = self.loss_terms(x, training=True)
-            # The optimizer sums replica gradients: differentiate loss / R (see cv2course.distribute).
-            scaled = scale_for_replicas(terms["loss"])
-        grads = tape.gradient(scaled, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        return self._record(terms)
-
-    def test_step(self, data):
-        return self._record(self.loss_terms(self._inputs(data), training=False))
-
-    def compile(self, optimizer=None, **kwargs):
-        """Adam(1e-3) unless another optimizer is given; extra keywords go to ``keras.Model.compile``."""
-        if optimizer is None:
-            optimizer = keras.optimizers.Adam(learning_rate=1e-3)
-        elif isinstance(optimizer, str):
-            optimizer = keras.optimizers.get(optimizer)
-        super().compile(optimizer=optimizer, **kwargs)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {"optimizer": keras.saving.serialize_keras_object(self.optimizer)}
-
-    def compile_from_config(self, config):
-        self.compile(optimizer=keras.saving.deserialize_keras_object(config["optimizer"]))
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
-
     # -- serialisation
     def build(self, input_shape=None):
         # The encoder and decoder arrive built; nothing to create here.
@@ -342,13 +277,6 @@ class Autoencoder(keras.Model):
         return {"name": self.name, "trainable": self.trainable,
                 "encoder": keras.saving.serialize_keras_object(self.encoder),
                 "decoder": keras.saving.serialize_keras_object(self.decoder)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for part in ("encoder", "decoder"):
-            config[part] = keras.saving.deserialize_keras_object(config[part])
-        return cls(**config)
 
 
 @keras.saving.register_keras_serializable(package="cv2course")

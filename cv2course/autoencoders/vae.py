@@ -15,8 +15,8 @@ from keras import ops
 
 from cv2course.autoencoders import losses
 from cv2course.autoencoders.ae import as_batch, batched_call, check_input_shape, load_with_seed_state, save_with_seed_state
+from cv2course.autoencoders.base import EncoderDecoderModel
 from cv2course.checks import check_positive
-from cv2course.distribute import scale_for_replicas
 
 
 def reparameterize(z_mean, z_log_var, epsilon):
@@ -58,7 +58,7 @@ class Sampling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class VAE(keras.Model):
+class VAE(EncoderDecoderModel):
     """β-VAE with a Gaussian encoder ``[z_mean, z_log_var] = encoder(x)`` and a decoder z → x̂.
 
     Build the parts with ``dense_encoder(..., variational=True)`` / ``conv_encoder(...,
@@ -95,18 +95,6 @@ class VAE(keras.Model):
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
         if type(self) is VAE:  # a subclass builds after creating its own state (Keras locks built layers)
             self.build()
-
-    @property
-    def input_dims(self):
-        return tuple(self.encoder.input_shape[1:])
-
-    @property
-    def latent_dim(self):
-        return int(self.decoder.input_shape[-1])
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
 
     # -- forward
     def draw(self, z_mean, z_log_var):
@@ -155,48 +143,6 @@ class VAE(keras.Model):
         kl = ops.mean(losses.vae_kl(z_mean, z_log_var))
         return {"loss": rec + self.beta * kl, "reconstruction": rec, "kl": kl}
 
-    def _inputs(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        check_input_shape(x, self.input_dims)
-        return ops.cast(x, "float32")
-
-    def _record(self, terms):
-        for name, tracker in self.trackers.items():
-            tracker.update_state(terms[name])
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        x = self._inputs(data)
-        with tf.GradientTape() as tape:
-            terms = self.loss_terms(x, training=True)
-            scaled = scale_for_replicas(terms["loss"])  # replica gradients are summed
-        grads = tape.gradient(scaled, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        return self._record(terms)
-
-    def test_step(self, data):
-        return self._record(self.loss_terms(self._inputs(data), training=False))
-
-    def compile(self, optimizer=None, **kwargs):
-        """Adam(1e-3) unless another optimizer is given."""
-        if optimizer is None:
-            optimizer = keras.optimizers.Adam(learning_rate=1e-3)
-        elif isinstance(optimizer, str):
-            optimizer = keras.optimizers.get(optimizer)
-        super().compile(optimizer=optimizer, **kwargs)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {"optimizer": keras.saving.serialize_keras_object(self.optimizer)}
-
-    def compile_from_config(self, config):
-        self.compile(optimizer=keras.saving.deserialize_keras_object(config["optimizer"]))
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
-
     # -- serialisation
     def build(self, input_shape=None):
         # The encoder and decoder arrive built; the sampling layer has no weights.
@@ -207,13 +153,6 @@ class VAE(keras.Model):
         return {"name": self.name, "trainable": self.trainable, "beta": self.beta, "seed": self.seed,
                 "encoder": keras.saving.serialize_keras_object(self.encoder),
                 "decoder": keras.saving.serialize_keras_object(self.decoder)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for part in ("encoder", "decoder"):
-            config[part] = keras.saving.deserialize_keras_object(config[part])
-        return cls(**config)
 
 
 def conv_vae(input_shape=(28, 28, 1), latent_dim=2, filters=(32, 64), dense_units=128, beta=1.0, seed=None):
