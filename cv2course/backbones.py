@@ -319,10 +319,11 @@ def build_digits_classifier(size=28):
     return keras.Model(inputs, outputs, name="digits_cnn")
 
 
-def digits_classifier(retrain=False, epochs=6, seed=0, verbose=0):
+def digits_classifier(retrain=False, epochs=6, seed=0, verbose=0, cache=True):
     """A small CNN on 28x28x1 [0, 1] digits, trained on the embedded train split and cached.
 
-    Trained once (seconds on a CPU) into the data folder; later calls load it. The model's
+    Trained once (seconds on a CPU) into the data folder; later calls load it
+    (``cache=False``: train a fresh one and neither read nor write the cache). The model's
     ``features`` layer (128-d) serves for Fréchet distances on digits, its softmax for the
     Inception Score and class coverage. About 98% accuracy on the embedded test split.
     """
@@ -332,7 +333,7 @@ def digits_classifier(retrain=False, epochs=6, seed=0, verbose=0):
     from cv2course.data.digits import digits
 
     path = _digits_classifier_path()
-    if path.is_file() and not retrain:
+    if cache and path.is_file() and not retrain:
         return keras.models.load_model(path)
     keras.utils.set_random_seed(seed)
     x, y = digits(28, "train")
@@ -344,6 +345,7 @@ def digits_classifier(retrain=False, epochs=6, seed=0, verbose=0):
     shifted = np.stack([np.roll(img, tuple(rng.integers(-2, 3, size=2)), axis=(0, 1)) for img in x])
     model.fit(np.concatenate([x, shifted]), np.concatenate([y, y]), batch_size=64, epochs=epochs,
               verbose=verbose, shuffle=True)
-    with atomic_path(path) as tmp:
-        model.save(tmp)
+    if cache:
+        with atomic_path(path) as tmp:
+            model.save(tmp)
     return model

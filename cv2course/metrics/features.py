@@ -270,17 +270,9 @@ def digits_cnn(output="features", seed=0):
     if not settings.QUICK or available_weights()["digits_cnn"].startswith("cached"):
         return get_extractor("digits-cnn", output)
     if seed not in _QUICK_DIGITS:
-        import keras
+        from cv2course.backbones import digits_classifier
 
-        from cv2course.backbones import build_digits_classifier
-        from cv2course.data import digits
-
-        keras.utils.set_random_seed(seed)
-        x, y = digits(28, "train")
-        model = build_digits_classifier()
-        model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="sparse_categorical_crossentropy")
-        model.fit(x, y, batch_size=32, epochs=1, verbose=0)
-        _QUICK_DIGITS[seed] = model
+        _QUICK_DIGITS[seed] = digits_classifier(epochs=1, seed=seed, cache=False)
     model = _QUICK_DIGITS[seed]
     layer = "features" if output == "features" else None
     return from_keras_model(model, layer=layer, name="digits-cnn (quick)")
