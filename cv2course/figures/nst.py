@@ -1,0 +1,174 @@
+"""Slide figures of the neural-style-transfer lecture (02_nst).
+
+Offline they use the bundled VGG16 and scikit-image's images (see
+:func:`cv2course.nst.examples.example_pair`; Tübingen and The Starry Night are used when
+copied into ``<data folder>/nst/``). Sizes and steps come from ``settings.pick`` so the
+whole set takes a few minutes on a 2-core CPU in normal mode and seconds in quick mode.
+"""
+import warnings
+
+import numpy as np
+
+from cv2course.figures import figure
+
+LECTURE = "02_nst"
+ARCH, WEIGHTS = "vgg16", "bundled"
+STYLE_LAYERS = [f"block{b}_conv1" for b in range(1, 6)]
+
+
+def _transfer(**kwargs):
+    from cv2course.nst import StyleTransfer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return StyleTransfer.from_preset("course", arch=ARCH, weights=WEIGHTS, **{"size": None, **kwargs})
+
+
+def _show(images, titles, ncols=None, size=3.0):
+    from cv2course.viz import show_images
+
+    return show_images(np.stack(images), titles=titles, ncols=ncols or len(images), size=size)
+
+
+def _same_size(images):
+    from cv2course.data import resize_image
+
+    shape = images[0].shape[:2]
+    return [resize_image(img, shape) for img in images]
+
+
+@figure("nst_result", kind="image", lecture=LECTURE,
+        caption="Neural style transfer (course preset: content block4_conv2, style block1..5_conv1 with λ = 0.2, "
+                "α = 10, β = 0.05, L-BFGS from the content image) on the bundled VGG16.")
+def nst_result(seed):
+    from cv2course import settings
+    from cv2course.nst.examples import example_pair
+
+    content, style, names = example_pair(settings.pick(256, 48))
+    result = _transfer().run(content, style, steps=settings.pick(80, 3), verbose=0, seed=seed)
+    return _show(_same_size([content, style, result.image]),
+                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({result.seconds:.0f} s)"], size=3.6)
+
+
+@figure("nst_layers", kind="image", lecture=LECTURE,
+        caption="Content reconstruction from white noise with the content cost of one layer only: shallow layers "
+                "keep the exact pixels, deep layers keep the arrangement of objects but not their exact look.")
+def nst_layers(seed):
+    from cv2course import settings
+    from cv2course.nst.examples import example_pair
+
+    content, _, _ = example_pair(settings.pick(128, 32))
+    layers = ["block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"]
+    images, titles = [content], ["content"]
+    for layer in layers:
+        st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init="noise")
+        r = st.run(content, None, steps=settings.pick(60, 2), verbose=0, seed=seed)
+        images.append(r.image)
+        titles.append(layer)
+    return _show(images, titles, size=2.6)
+
+
+@figure("texture_synthesis", kind="image", lecture=LECTURE,
+        caption="Texture synthesis: style cost only (Gram matrices of block1..5_conv1), from white noise, L-BFGS. "
+                "Top: the texture; bottom: a new sample with the same Gram statistics.")
+def texture_synthesis(seed):
+    from cv2course import settings
+    from cv2course.data import sample_image
+
+    size, steps = settings.pick(128, 32), settings.pick(80, 3)
+    names = ["gravel", "brick", "immunohistochemistry"]
+    sources, results, titles = [], [], []
+    for name in names:
+        texture = sample_image(name, size=size)[:size, :size]
+        st = _transfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, init="noise")
+        r = st.run(None, texture, steps=steps, shape=(size, size), verbose=0, seed=seed)
+        sources.append(texture)
+        results.append(r.image)
+        drop = r.history["style"][0] / max(r.history["style"][-1], 1e-12)
+        titles.append(f"synthesised (style cost ÷{drop:.0f})")
+    return _show(sources + results, names + titles, ncols=len(names), size=2.8)
+
+
+@figure("gram_heatmap", kind="image", lecture=LECTURE,
+        caption="Style as correlation between channels: the Gram matrix of block2_conv1 (first 32 channels, "
+                "normalised to correlations) for a photo and for a texture. Different textures, different patterns.")
+def gram_heatmap(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course import settings
+    from cv2course.backbones import vgg_features
+    from cv2course.data import sample_image
+    from cv2course.featviz import layer_gram
+
+    layer = "block2_conv1"
+    extractor = vgg_features([layer], arch=ARCH, weights=WEIGHTS)
+    names = ["chelsea", "brick", "immunohistochemistry"]
+    fig, axes = plt.subplots(2, len(names), figsize=(3.3 * len(names), 6.4))
+    for c, name in enumerate(names):
+        img = sample_image(name, size=settings.pick(128, 32))
+        g = layer_gram(img, layer, normalize="correlation", channels=range(32), extractor=extractor)
+        axes[0, c].imshow(img)
+        axes[0, c].set_title(name)
+        axes[0, c].axis("off")
+        im = axes[1, c].imshow(g, cmap="viridis", vmin=0, vmax=1)
+        axes[1, c].set_title(f"Gram, {layer}[:32]", fontsize=9)
+        axes[1, c].set_xticks([])
+        axes[1, c].set_yticks([])
+    fig.colorbar(im, ax=axes[1, :].tolist(), shrink=0.8, label="G_kk' / sqrt(G_kk G_k'k')")
+    return fig
+
+
+@figure("nst_variants", kind="image", lecture=LECTURE,
+        caption="Beyond the tutorial: max pooling (default) vs average pooling in VGG (Gatys et al.), colour "
+                "preservation (luminance-only transfer) and a 50/50 blend of two styles.")
+def nst_variants(seed):
+    from cv2course import settings
+    from cv2course.data import sample_image
+    from cv2course.nst.examples import example_pair
+
+    size, steps = settings.pick(160, 32), settings.pick(50, 2)
+    content, style, names = example_pair(size)
+    second = sample_image("gravel", size=size)
+    runs = [("max pooling", {}, {}), ("average pooling", {"pooling": "avg"}, {}),
+            ("colour preserved", {}, {"preserve_color": True}),
+            ("blend with gravel", {}, {"style": [style, second], "style_blend": [0.5, 0.5]})]
+    images, titles = [content], ["content"]
+    for title, model_kwargs, run_kwargs in runs:
+        run_kwargs = {"style": style, **run_kwargs}
+        r = _transfer(**model_kwargs).run(content, steps=steps, verbose=0, seed=seed, **run_kwargs)
+        images.append(r.image)
+        titles.append(title)
+    return _show(images, titles, size=2.8)
+
+
+@figure("adam_vs_lbfgs", kind="plot", lecture=LECTURE,
+        caption="The same style-transfer loss (TF tutorial weights, in the course's normalisation) minimised by "
+                "Adam (lr 0.02, β1 0.99, ε 0.1, as in the tutorial) and by L-BFGS-B (as in Gatys et al.), against "
+                "wall time on this CPU.")
+def adam_vs_lbfgs(seed):
+    import matplotlib.pyplot as plt
+
+    from cv2course import settings
+    from cv2course.nst import StyleTransfer
+    from cv2course.nst.examples import example_pair
+
+    content, style, _ = example_pair(settings.pick(128, 32))
+    steps = settings.pick(150, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        st = StyleTransfer.from_preset("tf_tutorial", arch=ARCH, weights=WEIGHTS, size=None)
+    adam = st.run(content, style, steps=steps, optimizer="adam", verbose=0, seed=seed)
+    lbfgs = st.run(content, style, steps=10 * steps, optimizer="lbfgs", verbose=0, seed=seed,
+                   max_seconds=adam.history["time"][-1])
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    for h, label in ((adam.history, "Adam"), (lbfgs.history, "L-BFGS")):
+        axes[0].plot(h["time"], h["total"], label=label, lw=2)
+        axes[1].plot(h["step"], h["total"], label=label, lw=2)
+    for ax, xlabel in zip(axes, ("seconds", "steps (L-BFGS: iterations)")):
+        ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("total loss J(G)")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+    fig.tight_layout()
+    return fig
