@@ -5,8 +5,9 @@
 
 ``--data`` is a folder with T91/ (training HR images) and Set5/, Set14/ (x{2,3,4}/ *_HR.png,
 *_LR.png). Each scale is trained with ``cv2course train-sr`` (the same code path as the CLI)
-for ``--steps`` steps, or until ``--minutes`` per scale have passed (at a checkpoint
-boundary), from a fresh checkpoint folder under ``--work``. Scores use the provided LR
+for a fixed number of ``--steps`` (optionally capped by ``--minutes`` per scale, at a checkpoint
+boundary), from a fresh checkpoint folder under ``--work``. The defaults (16 filters, 4 blocks,
+700 steps of batch 16 per scale) take about 15 minutes for x2 and x4 together on 2 shared cores. Scores use the provided LR
 images and the papers' protocol (Y channel, 8-bit output, ``scale`` pixels shaved).
 """
 import argparse
@@ -35,8 +36,9 @@ def main():
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--blocks", type=int, default=4)
     parser.add_argument("--steps", type=int, default=700, help="training steps per scale")
-    parser.add_argument("--minutes", type=float, default=9.5,
-                        help="wall-time cap per scale: training stops at the next checkpoint after it (0: none)")
+    parser.add_argument("--minutes", type=float, default=0,
+                        help="optional wall-time cap per scale: training stops at the next checkpoint after it "
+                             "(default 0: none, so that the result depends only on the fixed step count)")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--patch-lr", type=int, default=32, help="LR patch side (HR patch = scale x this)")
     parser.add_argument("--lr", type=float, default=2e-3)

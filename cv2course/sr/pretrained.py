@@ -1,6 +1,6 @@
 """Saved SR models: the small EDSR x2/x4 models shipped with the package, and any .keras file.
 
-The shipped files are made by ``cv2course train-sr`` (see ``data/README.md`` for the exact
+The shipped files are made by ``cv2course train-sr`` (see ``cv2course/weights/README.md`` for the exact
 command and data); they are small (a few tens of thousands of parameters) so that a CPU
 trains them in minutes, and clearly better than bicubic, far from the paper's EDSR.
 """
@@ -35,12 +35,12 @@ def load_model(path):
 
 
 def pretrained_edsr(scale):
-    """The shipped small EDSR for ``scale`` 2 or 4, trained on T91 (see data/README.md)."""
+    """The shipped small EDSR for ``scale`` 2 or 4, trained on T91 (see cv2course/weights/README.md)."""
     if scale not in SHIPPED_SCALES:
         raise ValueError(f"shipped EDSR models exist for scale {list(SHIPPED_SCALES)}, got {scale!r}; "
                          "train one with `cv2course train-sr --scale 3 ...` and pass it with --model")
     path = shipped_path(scale)
     if not path.is_file():
         raise FileNotFoundError(f"the shipped model {path} is missing; reinstall cv2course or make it with "
-                                "the command in data/README.md")
+                                "the command in cv2course/weights/README.md")
     return load_model(path)
