@@ -28,3 +28,20 @@ def test_folder_target_is_rejected(tmp_path):
     with pytest.raises(IsADirectoryError, match="folder"):
         with atomic_path(tmp_path):
             pass
+
+
+def test_new_files_get_the_umask_mode_and_replaced_files_keep_theirs(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "new.txt"
+        with atomic_path(target) as tmp:
+            tmp.write_text("x")
+        assert target.stat().st_mode & 0o777 == 0o644  # as open() would make it, not mkstemp's 0600
+        os.chmod(target, 0o640)
+        with atomic_path(target) as tmp:
+            tmp.write_text("y")
+        assert target.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
