@@ -41,22 +41,44 @@ def trace_sqrt_product(sigma1, sigma2):
         return _trace_sqrt_product(sigma1, sigma2)
 
 
-def _trace_sqrt_product(sigma1, sigma2):
+def covariance_factor(sigma):
+    """A with Σ = A Aᵀ: the Cholesky factor, or V diag(√λ) over Σ's positive eigenvalues when
+    Σ is singular (a (d, 0) matrix for Σ = 0)."""
     import scipy.linalg
 
-    sigma1 = (sigma1 + sigma1.T) / 2.0
-    sigma2 = (sigma2 + sigma2.T) / 2.0
+    sigma = (sigma + sigma.T) / 2.0
     try:
-        a = scipy.linalg.cholesky(sigma1, lower=True, check_finite=False)
-    except scipy.linalg.LinAlgError:  # singular Σ₁ (n <= d): factor through its eigenvalues
-        lam, vec = scipy.linalg.eigh(sigma1, check_finite=False)
-        keep = lam > lam.max(initial=0.0) * sigma1.shape[0] * np.finfo(np.float64).eps
-        if not np.any(keep):
-            return 0.0
-        a = vec[:, keep] * np.sqrt(lam[keep])
-    m = a.T @ sigma2 @ a
-    nu = scipy.linalg.eigvalsh((m + m.T) / 2.0, check_finite=False)
-    return float(np.sqrt(np.clip(nu, 0.0, None)).sum())
+        return scipy.linalg.cholesky(sigma, lower=True, check_finite=False)
+    except scipy.linalg.LinAlgError:  # singular Σ (n <= d): factor through its eigenvalues
+        lam, vec = scipy.linalg.eigh(sigma, check_finite=False)
+        keep = lam > lam.max(initial=0.0) * sigma.shape[0] * np.finfo(np.float64).eps
+        return vec[:, keep] * np.sqrt(lam[keep])
+
+
+def trace_sqrt_from_factor(a, sigma2, xp=None):
+    """Tr (Σ₁Σ₂)^½ = Σᵢ √max(νᵢ, 0), νᵢ the eigenvalues of Aᵀ Σ₂ A, where Σ₁ = A Aᵀ.
+
+    NumPy/SciPy in float64 by default; ``xp=keras.ops`` evaluates it on tensors (inside a
+    Keras metric's ``result``).
+    """
+    if xp is None:
+        import scipy.linalg
+
+        m = a.T @ sigma2 @ a
+        nu = scipy.linalg.eigvalsh((m + m.T) / 2.0, check_finite=False) if m.size else np.zeros(0)
+        return float(np.sqrt(np.clip(nu, 0.0, None)).sum())
+    m = xp.matmul(xp.transpose(a), xp.matmul(sigma2, a))
+    nu, _ = xp.eigh((m + xp.transpose(m)) / 2.0)
+    return xp.sum(xp.sqrt(xp.maximum(nu, 0.0)))
+
+
+def frechet_from_parts(mean_shift_sq, trace1, trace2, tr_covmean):
+    """FD = ‖μ₁ − μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr (Σ₁Σ₂)^½ from its four parts (arrays or tensors)."""
+    return mean_shift_sq + trace1 + trace2 - 2.0 * tr_covmean
+
+
+def _trace_sqrt_product(sigma1, sigma2):
+    return trace_sqrt_from_factor(covariance_factor(sigma1), (sigma2 + sigma2.T) / 2.0)
 
 
 def _trace_sqrt_product_sqrtm(sigma1, sigma2, eps=1e-6):
@@ -98,7 +120,7 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, method="eig"):
         tr_covmean = trace_sqrt_product(sigma1, sigma2)
     else:
         tr_covmean = _trace_sqrt_product_sqrtm(sigma1, sigma2)
-    fd = float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * tr_covmean)
+    fd = float(frechet_from_parts(diff @ diff, np.trace(sigma1), np.trace(sigma2), tr_covmean))
     return max(fd, 0.0)
 
 

@@ -16,14 +16,8 @@ import keras
 import numpy as np
 
 from cv2course.metrics.features import get_extractor, statistics_of
-from cv2course.metrics.kid import polynomial_kernel
-
-
-def _real_factor(sigma):
-    """A with Σ = A Aᵀ (from Σ's eigen-decomposition; PSD-safe), float64."""
-    lam, vec = np.linalg.eigh((sigma + sigma.T) / 2.0)
-    keep = lam > lam.max(initial=0.0) * sigma.shape[0] * np.finfo(np.float64).eps
-    return vec[:, keep] * np.sqrt(lam[keep])
+from cv2course.metrics.frechet import covariance_factor, frechet_from_parts, trace_sqrt_from_factor
+from cv2course.metrics.kid import mmd2_from_means, off_diagonal_mean, polynomial_kernel
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
@@ -54,7 +48,7 @@ class FrechetDistance(keras.metrics.Metric):
         self.real_n = stats.n if stats.count_known else None
         self._mu_r = stats.mu
         self._trace_r = float(np.trace(stats.sigma))
-        self._factor_r = _real_factor(stats.sigma)
+        self._factor_r = covariance_factor(stats.sigma)
         d = stats.dim
         self.count = self.add_variable((), "zeros", dtype="float64", name="count")
         self.sum = self.add_variable((d,), "zeros", dtype="float64", name="sum")
@@ -78,11 +72,9 @@ class FrechetDistance(keras.metrics.Metric):
         mean_shift = self.sum / keras.ops.maximum(n, 1.0)                    # μ_g − μ_r
         sigma_g = (self.sum_outer - n * keras.ops.outer(mean_shift, mean_shift)) / keras.ops.maximum(n - 1.0, 1.0)
         a = keras.ops.convert_to_tensor(self._factor_r, dtype="float64")
-        m = keras.ops.matmul(keras.ops.transpose(a), keras.ops.matmul(sigma_g, a))
-        nu, _ = keras.ops.eigh((m + keras.ops.transpose(m)) / 2.0)
-        tr_covmean = keras.ops.sum(keras.ops.sqrt(keras.ops.maximum(nu, 0.0)))
-        fd = (keras.ops.sum(mean_shift * mean_shift) + self._trace_r + keras.ops.trace(sigma_g)
-              - 2.0 * tr_covmean)
+        tr_covmean = trace_sqrt_from_factor(a, sigma_g, xp=keras.ops)
+        fd = frechet_from_parts(keras.ops.sum(mean_shift * mean_shift), self._trace_r, keras.ops.trace(sigma_g),
+                                tr_covmean)
         fd = keras.ops.where(n >= 2.0, keras.ops.maximum(fd, 0.0), float("nan"))
         return keras.ops.cast(fd, self.dtype)
 
@@ -123,9 +115,7 @@ class KernelDistance(keras.metrics.Metric):
         self._real = feats
         self._config = {"real": str(real) if isinstance(real, str) else None, "extractor": self.extractor.name,
                         "subset_size": subset_size, "seed": seed}
-        k_rr = polynomial_kernel(feats, feats)
-        m = len(feats)
-        self._k_rr_mean = float((k_rr.sum() - np.trace(k_rr)) / (m * (m - 1)))
+        self._k_rr_mean = float(off_diagonal_mean(polynomial_kernel(feats, feats)))
         self.sum_k_gg = self.add_variable((), "zeros", dtype="float64", name="sum_k_gg")
         self.pairs_gg = self.add_variable((), "zeros", dtype="float64", name="pairs_gg")
         self.sum_k_gr = self.add_variable((), "zeros", dtype="float64", name="sum_k_gr")
@@ -150,7 +140,7 @@ class KernelDistance(keras.metrics.Metric):
     def result(self):
         k_gg = self.sum_k_gg / keras.ops.maximum(self.pairs_gg, 1.0)
         k_gr = self.sum_k_gr / keras.ops.maximum(self.pairs_gr, 1.0)
-        mmd2 = self._k_rr_mean + k_gg - 2.0 * k_gr
+        mmd2 = mmd2_from_means(self._k_rr_mean, k_gg, k_gr)
         return keras.ops.cast(keras.ops.where(self.pairs_gg > 0, mmd2, float("nan")), self.dtype)
 
     def reset_state(self):

@@ -27,14 +27,23 @@ def polynomial_kernel(x, y, degree=3, coef0=1.0, xp=None):
     return (xp.matmul(x, xp.transpose(y)) / x.shape[-1] + coef0) ** degree
 
 
+def off_diagonal_mean(k, xp=np):
+    """Mean of a square kernel matrix without its diagonal (the pairs i ≠ j)."""
+    m = k.shape[0]
+    return (xp.sum(k) - xp.trace(k)) / (m * (m - 1))
+
+
+def mmd2_from_means(k_xx_mean, k_yy_mean, k_xy_mean):
+    """MMD² = E k(x, x') + E k(y, y') − 2 E k(x, y) from the three kernel means."""
+    return k_xx_mean + k_yy_mean - 2.0 * k_xy_mean
+
+
 def mmd2_unbiased(k_xx, k_yy, k_xy):
     """Unbiased MMD² from the three kernel matrices (diagonals of k_xx and k_yy left out)."""
     m, n = k_xx.shape[0], k_yy.shape[0]
     if m < 2 or n < 2:
         raise ValueError(f"the unbiased MMD² needs at least 2 samples on each side, got {m} and {n}")
-    sum_xx = k_xx.sum() - np.trace(k_xx)
-    sum_yy = k_yy.sum() - np.trace(k_yy)
-    return float(sum_xx / (m * (m - 1)) + sum_yy / (n * (n - 1)) - 2.0 * k_xy.sum() / (m * n))
+    return float(mmd2_from_means(off_diagonal_mean(k_xx), off_diagonal_mean(k_yy), k_xy.mean()))
 
 
 def _features(x, name):
