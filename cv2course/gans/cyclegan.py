@@ -25,10 +25,11 @@ from cv2course.checks import check_images, check_positive
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import image_to_image  # noqa: F401  registers ReflectionPadding2D for load_model
 from cv2course.gans import losses as adversarial
+from cv2course.sr.losses import l1_loss
 
 
 def _l1(a, b):
-    return ops.mean(ops.abs(ops.cast(a, "float32") - ops.cast(b, "float32")))
+    return l1_loss(ops.cast(a, "float32"), ops.cast(b, "float32"))
 
 
 def cycle_consistency_loss(real, reconstructed):

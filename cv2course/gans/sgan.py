@@ -30,6 +30,7 @@ from keras import ops
 
 from cv2course.checks import check_choice, check_images, check_positive
 from cv2course.distribute import scale_for_replicas
+from cv2course.gans import losses as adversarial
 from cv2course.gans import networks
 
 GENERATOR_OBJECTIVES = ("feature_matching", "non_saturating")
@@ -52,15 +53,15 @@ def supervised_loss(logits, labels):
 
 
 def unsupervised_discriminator_loss(real_logits, fake_logits):
-    """−E_x log D(x) − E_z log(1 − D(G(z))) with D = Z/(Z + 1):
-    E_x softplus(−LSE l(x)) + E_z softplus(LSE l(G(z)))."""
-    fake_lse = ops.logsumexp(_logits(fake_logits), axis=-1)
-    return -ops.mean(log_real_probability(real_logits)) + ops.mean(ops.softplus(fake_lse))
+    """−E_x log D(x) − E_z log(1 − D(G(z))) with D = Z/(Z + 1) = σ(LSE l): the GAN's
+    discriminator loss on the real/fake logit LSE(l)."""
+    return adversarial.minimax_discriminator_loss(ops.logsumexp(_logits(real_logits), axis=-1),
+                                                  ops.logsumexp(_logits(fake_logits), axis=-1))
 
 
 def non_saturating_generator_loss(fake_logits):
-    """−E_z log D(G(z)) with D = Z/(Z + 1)."""
-    return -ops.mean(log_real_probability(fake_logits))
+    """−E_z log D(G(z)) with D = Z/(Z + 1) = σ(LSE l): the GAN's non-saturating loss on LSE(l)."""
+    return adversarial.non_saturating_generator_loss(ops.logsumexp(_logits(fake_logits), axis=-1))
 
 
 def feature_matching_loss(real_features, fake_features):
