@@ -29,6 +29,8 @@ def test_references_are_the_package_functions_and_pass():
     assert check("vae_kl", vae_kl, verbose=False).passed
     # A NumPy transcription of the slide passes too (the cases are not tied to Keras tensors).
     assert check("vae_kl", lambda m, lv: -0.5 * np.sum(1 + lv - m ** 2 - np.exp(lv), axis=-1), verbose=False).passed
+    assert check("reparameterize", lambda m, lv, eps: np.asarray(m) + np.exp(0.5 * np.asarray(lv)) * np.asarray(eps),
+                 verbose=False).passed
 
 
 @pytest.mark.parametrize("name,mistake", [(n, k) for n, v in WRONG.items() for k in v])

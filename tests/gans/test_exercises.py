@@ -49,7 +49,22 @@ def test_reference_passes_wrong_fails_stub_not_attempted(name):
     assert check(name, stub, verbose=False).status == "not attempted"
 
 
+def _gp_over_all_axes(critic, real, fake, epsilon):
+    """A student's gradient penalty: (‖∇D(x̂)‖₂ − 1)² with the norm over every non-batch axis."""
+    eps = np.asarray(epsilon, np.float32).reshape(-1, *([1] * (np.ndim(real) - 1)))
+    x = tf.constant(eps * real + (1 - eps) * fake)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = critic(x)
+    g = tape.gradient(y, x).numpy().reshape(len(x), -1)
+    return float(np.mean((np.linalg.norm(g, axis=1) - 1.0) ** 2))
+
+
 def test_a_correct_numpy_solution_passes():
+    """Independent solutions written from the slides' formulas (not the package's functions)."""
     assert check("gan_discriminator_loss", lambda r, f: softplus(-r).mean() + softplus(f).mean(),
                  verbose=False).passed
+    assert check("gan_generator_loss", lambda f: softplus(-np.asarray(f)).mean(), verbose=False).passed
+    assert check("wasserstein_critic_loss", lambda r, f: np.mean(f) - np.mean(r), verbose=False).passed
     assert check("weight_clipping", lambda ws, c: [np.clip(w, -c, c) for w in ws], verbose=False).passed
+    assert check("gradient_penalty", _gp_over_all_axes, verbose=False).passed
