@@ -47,6 +47,17 @@ def test_notebooks_are_saved_without_outputs():
         assert not dirty, f"{path.name}: cells {dirty} were saved with outputs; clear them before committing"
 
 
+def test_notebooks_install_on_colab_only_and_use_the_package():
+    import nbformat
+
+    for path in NOTEBOOKS:
+        code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        assert '"google.colab" in sys.modules' in code[0] and "pip" in code[0], \
+            f"{path.name}: the first code cell must install the package on Colab only"
+        assert any("from cv2course" in src or "import cv2course" in src for src in code), \
+            f"{path.name} does not import cv2course"
+
+
 if __name__ == "__main__":  # python tests/test_notebooks.py NOTEBOOK... prints the time per notebook
     for arg in sys.argv[1:]:
         _, seconds = run_notebook(Path(arg))
