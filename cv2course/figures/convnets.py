@@ -142,14 +142,19 @@ def filters(seed):
     import matplotlib.pyplot as plt
 
     from cv2course import settings
+    from cv2course.data import sample_image
     from cv2course.featviz import visualize_filters
 
     layers = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
     size, steps = settings.pick(64, 16), settings.pick(80, 3)
     extractor = _extractor(layers)
+    # channels that respond to a photo at all: some channels of the bundled weights are silent everywhere
+    acts = extractor(sample_image("chelsea", size=settings.pick(128, 32))[None])
     rows = []
     for i, layer in enumerate(layers):
-        channels = np.random.default_rng(seed + i).choice(extractor.get_layer(layer).filters, 8, replace=False)
+        active = np.flatnonzero(np.asarray(acts[layer]).max(axis=(0, 1, 2)) > 0)
+        pool = active if len(active) >= 8 else np.arange(extractor.get_layer(layer).filters)
+        channels = np.random.default_rng(seed + i).choice(pool, 8, replace=False)
         rows.append(visualize_filters(layer, channels, size=size, steps=steps, extractor=extractor, seed=seed))
     fig, axes = plt.subplots(len(layers), 8, figsize=(12, 1.6 * len(layers)))
     for r, (layer, images) in enumerate(zip(layers, rows)):
@@ -180,19 +185,18 @@ def top_patches(seed):
         img = resize_image(img, (2 * side, 2 * side))
         pool += [img[:side, :side], img[:side, side:], img[side:, :side], img[side:, side:]]
     images = np.stack(pool)
-    units = [("block2_conv2", None), ("block3_conv3", None), ("block4_conv3", None)]
-    layers = tuple(layer for layer, _ in units)
-    extractor = _extractor(layers)
+    units = ("block2_conv2", "block3_conv3", "block4_conv3")
     rng = np.random.default_rng(seed)
-    acts = extractor(images[: min(32, len(images))])
     fig, axes = plt.subplots(2 * len(units), 6, figsize=(9, 3.2 * len(units)))
-    for u, (layer, _) in enumerate(units):
+    for u, layer in enumerate(units):
+        extractor = _extractor((layer,))  # a network cut at this layer: shallow rows cost little
         # pick two channels that are active on this image set, at random
+        acts = extractor(images[: min(32, len(images))])
         active = np.flatnonzero(np.asarray(acts[layer]).max(axis=(0, 1, 2)) > 0)
         channels = rng.choice(active, 2, replace=False)
         for k, channel in enumerate(channels):
             row = 2 * u + k
-            patches = find_patches(images, layer, int(channel), k=6, extractor=extractor)
+            patches = find_patches(images, layer, int(channel), k=6, extractor=extractor, batch_size=16)
             for c, ax in enumerate(axes[row]):
                 ax.set_xticks([])
                 ax.set_yticks([])

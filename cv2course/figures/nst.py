@@ -45,23 +45,29 @@ def nst_result(seed):
     from cv2course.nst.examples import example_pair
 
     content, style, names = example_pair(settings.pick(256, 48))
-    result = _transfer().run(content, style, steps=settings.pick(80, 3), verbose=0, seed=seed)
+    steps = settings.pick(80, 3)
+    result = _transfer().run(content, style, steps=steps, verbose=0, seed=seed)
+    # no wall time in the title: the same seed must give the same file
     return _show(_same_size([content, style, result.image]),
-                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({result.seconds:.0f} s)"], size=3.6)
+                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({steps} L-BFGS steps)"], size=3.6)
 
 
 @figure("nst_layers", kind="image", lecture=LECTURE,
-        caption="Content reconstruction from white noise with the content cost of one layer only: shallow layers "
-                "keep the exact pixels, deep layers keep the arrangement of objects but not their exact look.")
+        caption="Content reconstruction with the content cost of one layer only (L-BFGS from a gray image with faint "
+                "noise): shallow layers keep the exact pixels, deep layers keep the arrangement of objects but not "
+                "their exact look.")
 def nst_layers(seed):
     from cv2course import settings
     from cv2course.nst.examples import example_pair
 
     content, _, _ = example_pair(settings.pick(128, 32))
     layers = ["block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"]
+    # a gray start rather than white noise: pixels a layer does not constrain stay gray instead of noisy
+    rng = np.random.default_rng(seed)
+    start = np.clip(0.5 + 0.05 * rng.standard_normal(content.shape), 0.0, 1.0).astype(np.float32)
     images, titles = [content], ["content"]
     for layer in layers:
-        st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init="noise")
+        st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init=start)
         r = st.run(content, None, steps=settings.pick(60, 2), verbose=0, seed=seed)
         images.append(r.image)
         titles.append(layer)
@@ -69,52 +75,61 @@ def nst_layers(seed):
 
 
 @figure("texture_synthesis", kind="image", lecture=LECTURE,
-        caption="Texture synthesis: style cost only (Gram matrices of block1..5_conv1), from white noise, L-BFGS. "
-                "Top: the texture; bottom: a new sample with the same Gram statistics.")
+        caption="Texture synthesis: style cost only (Gram matrices of block1..5_conv1), L-BFGS from gray with "
+                "noise. Top: the texture; bottom: a new image with the same Gram statistics, none of the "
+                "arrangement.")
 def texture_synthesis(seed):
     from cv2course import settings
     from cv2course.data import sample_image
 
     size, steps = settings.pick(128, 32), settings.pick(80, 3)
-    names = ["gravel", "brick", "immunohistochemistry"]
+    names = ["brick", "immunohistochemistry"]
+    rng = np.random.default_rng(seed)
+    # gray plus moderate noise: white noise leaves colour speckles that 80 steps do not remove
+    start = np.clip(0.5 + 0.15 * rng.standard_normal((size, size, 3)), 0.0, 1.0).astype(np.float32)
     sources, results, titles = [], [], []
     for name in names:
         texture = sample_image(name, size=size)[:size, :size]
-        st = _transfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, init="noise")
+        st = _transfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, init=start)
         r = st.run(None, texture, steps=steps, shape=(size, size), verbose=0, seed=seed)
         sources.append(texture)
         results.append(r.image)
         drop = r.history["style"][0] / max(r.history["style"][-1], 1e-12)
         titles.append(f"synthesised (style cost ÷{drop:.0f})")
-    return _show(sources + results, names + titles, ncols=len(names), size=2.8)
+    return _show(sources + results, names + titles, ncols=len(names), size=3.2)
 
 
 @figure("gram_heatmap", kind="image", lecture=LECTURE,
-        caption="Style as correlation between channels: the Gram matrix of block2_conv1 (first 32 channels, "
-                "normalised to correlations) for a photo and for a texture. Different textures, different patterns.")
+        caption="Style as correlation between channels: the Gram matrix of block2_conv1 (normalised to correlations, "
+                "the 32 channels most active on these images) for a photo and for two textures. Different images, "
+                "different patterns of channels that fire together.")
 def gram_heatmap(seed):
     import matplotlib.pyplot as plt
 
     from cv2course import settings
     from cv2course.backbones import vgg_features
     from cv2course.data import sample_image
-    from cv2course.featviz import layer_gram
+    from cv2course.featviz import layer_activations, layer_gram
 
     layer = "block2_conv1"
     extractor = vgg_features([layer], arch=ARCH, weights=WEIGHTS)
     names = ["chelsea", "brick", "immunohistochemistry"]
+    images = [sample_image(name, size=settings.pick(128, 32)) for name in names]
+    # many channels are silent on any one image; show the ones these images use, in a fixed order
+    mean = sum(a.mean(axis=(0, 1)) / max(a.mean(), 1e-12)
+               for a in (layer_activations(img, [layer], extractor=extractor)[layer] for img in images))
+    channels = np.sort(np.argsort(-mean, kind="stable")[:32])
     fig, axes = plt.subplots(2, len(names), figsize=(3.3 * len(names), 6.4))
-    for c, name in enumerate(names):
-        img = sample_image(name, size=settings.pick(128, 32))
-        g = layer_gram(img, layer, normalize="correlation", channels=range(32), extractor=extractor)
+    for c, (name, img) in enumerate(zip(names, images)):
+        g = layer_gram(img, layer, normalize="correlation", channels=channels, extractor=extractor)
         axes[0, c].imshow(img)
         axes[0, c].set_title(name)
         axes[0, c].axis("off")
         im = axes[1, c].imshow(g, cmap="viridis", vmin=0, vmax=1)
-        axes[1, c].set_title(f"Gram, {layer}[:32]", fontsize=9)
+        axes[1, c].set_title(f"Gram of {layer} (32 channels)", fontsize=9)
         axes[1, c].set_xticks([])
         axes[1, c].set_yticks([])
-    fig.colorbar(im, ax=axes[1, :].tolist(), shrink=0.8, label="G_kk' / sqrt(G_kk G_k'k')")
+    fig.colorbar(im, ax=axes[1, :].tolist(), shrink=0.8, label=r"$G_{kk'}\,/\,\sqrt{G_{kk}\,G_{k'k'}}$")
     return fig
 
 
@@ -126,7 +141,7 @@ def nst_variants(seed):
     from cv2course.data import sample_image
     from cv2course.nst.examples import example_pair
 
-    size, steps = settings.pick(160, 32), settings.pick(50, 2)
+    size, steps = settings.pick(128, 32), settings.pick(50, 2)
     content, style, names = example_pair(size)
     second = sample_image("gravel", size=size)
     runs = [("max pooling", {}, {}), ("average pooling", {"pooling": "avg"}, {}),
@@ -153,7 +168,7 @@ def adam_vs_lbfgs(seed):
     from cv2course.nst.examples import example_pair
 
     content, style, _ = example_pair(settings.pick(128, 32))
-    steps = settings.pick(150, 3)
+    steps = settings.pick(100, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         st = StyleTransfer.from_preset("tf_tutorial", arch=ARCH, weights=WEIGHTS, size=None)
