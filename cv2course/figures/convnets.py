@@ -146,7 +146,7 @@ def filters(seed):
     from cv2course.featviz import visualize_filters
 
     layers = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
-    size, steps = settings.pick(64, 16), settings.pick(80, 3)
+    size, steps = settings.pick(64, 16), settings.pick(60, 3)
     extractor = _extractor(layers)
     # channels that respond to a photo at all: some channels of the bundled weights are silent everywhere
     acts = extractor(sample_image("chelsea", size=settings.pick(128, 32))[None])

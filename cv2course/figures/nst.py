@@ -76,7 +76,7 @@ def nst_layers(seed):
 
 @figure("texture_synthesis", kind="image", lecture=LECTURE,
         caption="Texture synthesis: style cost only (Gram matrices of block1..5_conv1), L-BFGS from gray with "
-                "noise. Top: the texture; bottom: a new image with the same Gram statistics, none of the "
+                "faint noise. Top: the texture; bottom: a new image with the same Gram statistics, none of the "
                 "arrangement.")
 def texture_synthesis(seed):
     from cv2course import settings
@@ -85,8 +85,8 @@ def texture_synthesis(seed):
     size, steps = settings.pick(128, 32), settings.pick(80, 3)
     names = ["brick", "immunohistochemistry"]
     rng = np.random.default_rng(seed)
-    # gray plus moderate noise: white noise leaves colour speckles that 80 steps do not remove
-    start = np.clip(0.5 + 0.15 * rng.standard_normal((size, size, 3)), 0.0, 1.0).astype(np.float32)
+    # gray with faint noise: a white-noise start leaves colour speckles that 80 steps do not remove
+    start = np.clip(0.5 + 0.02 * rng.standard_normal((size, size, 3)), 0.0, 1.0).astype(np.float32)
     sources, results, titles = [], [], []
     for name in names:
         texture = sample_image(name, size=size)[:size, :size]
@@ -126,7 +126,7 @@ def gram_heatmap(seed):
         axes[0, c].set_title(name)
         axes[0, c].axis("off")
         im = axes[1, c].imshow(g, cmap="viridis", vmin=0, vmax=1)
-        axes[1, c].set_title(f"Gram of {layer} (32 channels)", fontsize=9)
+        axes[1, c].set_title(f"Gram, {layer}", fontsize=9)
         axes[1, c].set_xticks([])
         axes[1, c].set_yticks([])
     fig.colorbar(im, ax=axes[1, :].tolist(), shrink=0.8, label=r"$G_{kk'}\,/\,\sqrt{G_{kk}\,G_{k'k'}}$")
