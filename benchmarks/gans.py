@@ -163,8 +163,9 @@ def main(argv=None):
                     f"test accuracy with 100 labels: SGAN {r['sgan_accuracy']:.3f} vs labelled-only "
                     f"{r['baseline_accuracy']:.3f}")
             gen = getattr(r.get("model"), "generate", None)
-            if gen is not None and getattr(r["model"], "image_size", 28) == 28:
-                s = judge(gen(1000, seed=123))
+            samples = gen(1000, seed=123) if gen is not None else None
+            if samples is not None and samples.shape[1:3] == (28, 28):  # the judge reads 28-px digits
+                s = judge(samples)
                 line += f"; FD {s['fd']:.2f}, covered {s['covered']}/10"
             print(line, flush=True)
     if "cyclegan" in args.models:
