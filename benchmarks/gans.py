@@ -162,6 +162,8 @@ def main(argv=None):
             line = (f"sgan      {r['steps']:>7} {r['seconds'] / max(r['steps'], 1):>7.3f}   "
                     f"test accuracy with 100 labels: SGAN {r['sgan_accuracy']:.3f} vs labelled-only "
                     f"{r['baseline_accuracy']:.3f}")
+            if "baseline_noise_free_accuracy" in r:
+                line += f" (without the GAN's noise layers {r['baseline_noise_free_accuracy']:.3f})"
             gen = getattr(r.get("model"), "generate", None)
             samples = gen(1000, seed=123) if gen is not None else None
             if samples is not None and samples.shape[1:3] == (28, 28):  # the judge reads 28-px digits

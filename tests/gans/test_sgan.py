@@ -226,3 +226,30 @@ def test_replicas_draw_different_noise():
     assert a.shape == b.shape == (500, LATENT) and not np.allclose(a, b)
     both = np.concatenate([a, b])
     assert abs(both.mean()) < 0.05 and abs(both.std() - 1) < 0.05  # N(0, I): 8000 draws, 4σ ≈ 0.045
+
+
+def test_noisy_discriminator_adds_gaussian_noise_in_training_only():
+    disc = sgan.sgan_discriminator(SIZE, 1, 10, base_filters=4, dropout=0.0, input_noise=0.3, hidden_noise=0.5)
+    noise = [layer for layer in disc.layers if isinstance(layer, keras.layers.GaussianNoise)]
+    trunk_noise = [layer for layer in disc.get_layer("sgan_discriminator_trunk").layers
+                   if isinstance(layer, keras.layers.GaussianNoise)]
+    assert [n.stddev for n in noise] == [0.3] and [n.stddev for n in trunk_noise] == [0.5]  # one block at 8 px
+    # the same weights as the noise-free network, so the labelled-only baseline can drop the noise
+    assert disc.count_params() == sgan.sgan_discriminator(SIZE, 1, 10, base_filters=4, dropout=0.0).count_params()
+    x = np.random.default_rng(0).uniform(-1, 1, (4, SIZE, SIZE, 1)).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(disc(x)[0]), np.asarray(disc(x)[0]))  # inference: deterministic
+    assert not np.allclose(np.asarray(disc(x, training=True)[0]), np.asarray(disc(x, training=True)[0]))
+    model = _tiny(input_noise=0.3, hidden_noise=0.5)
+    assert any(isinstance(layer, keras.layers.GaussianNoise) for layer in model.discriminator.layers)
+    with pytest.raises(ValueError, match="hidden_noise"):
+        sgan.sgan_discriminator(SIZE, hidden_noise=-0.1)
+
+
+def test_learning_rate_is_held_then_decays_linearly_to_zero():
+    schedule = sgan.ConstantThenLinearDecay(6e-4, 90, decay_fraction=1 / 3)
+    lrs = [float(schedule(step)) for step in (0, 59, 60, 75, 90, 120)]
+    np.testing.assert_allclose(lrs, [6e-4, 6e-4, 6e-4, 3e-4, 0.0, 0.0], atol=1e-10)
+    again = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(schedule))
+    assert again.get_config() == schedule.get_config()
+    with pytest.raises(ValueError, match="decay_fraction"):
+        sgan.ConstantThenLinearDecay(1e-3, 10, decay_fraction=0)
