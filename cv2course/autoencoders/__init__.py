@@ -3,7 +3,7 @@
 Names are imported lazily so that ``import cv2course.autoencoders`` (and the CLI) stays
 light; ``from cv2course.autoencoders import VAE`` loads Keras then.
 """
-import importlib
+from cv2course.lazy import lazy_exports
 
 _EXPORTS = {
     "ae": ("Autoencoder", "DenoisingAutoencoder", "SparseAutoencoder", "LSTMAutoencoder", "dense_encoder",
@@ -18,11 +18,4 @@ _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name):
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -3,7 +3,7 @@ heat maps, and the CNN-basics slides (convolution sizes, pooling, activation fun
 
 Names are imported on first use so that ``import cv2course.featviz`` stays light.
 """
-import importlib
+from cv2course.lazy import lazy_exports
 
 _EXPORTS = {
     "layer_activations": "activations", "channel_grid": "activations", "strongest_channels": "activations",
@@ -18,11 +18,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -4,7 +4,7 @@ and latent-space walks.
 
 Submodules load on first attribute access, so ``import cv2course.gans`` stays light.
 """
-import importlib
+from cv2course.lazy import lazy_exports
 
 _EXPORTS = {
     "GAN": "gan", "WGAN": "wgan", "WGANGP": "wgan_gp", "ConditionalGAN": "cgan",
@@ -17,12 +17,4 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        module = importlib.import_module(f"{__name__}.{_EXPORTS[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -2,7 +2,7 @@
 
 Names are imported on first use so that ``import cv2course.nst`` (and the CLI) stays light.
 """
-import importlib
+from cv2course.lazy import lazy_exports
 
 _EXPORTS = {
     "content_cost": "losses", "gram_matrix": "losses", "normalized_gram": "losses", "style_cost": "losses",
@@ -14,11 +14,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -10,7 +10,7 @@ Names are imported on first use, so ``import cv2course.sr`` (and the CLI) stays 
 model builders share their module's name, so import them from the module:
 ``from cv2course.sr.edsr import edsr``; ``cv2course.sr.edsr`` is the module.
 """
-import importlib
+from cv2course.lazy import lazy_exports
 
 _MODULES = ("resize", "evaluate", "pixel_shuffle", "edsr", "wdsr", "srresnet", "srgan", "losses", "data", "train",
             "inference", "pretrained", "cli")
@@ -30,13 +30,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__ + list(_MODULES))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, _MODULES)
