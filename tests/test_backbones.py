@@ -46,7 +46,21 @@ def test_unknown_layer_lists_valid_names():
         vgg_features(["block1_conv1"], arch="vgg19", weights="bundled")
 
 
-def test_auto_falls_back_offline_quickly_with_a_warning():
+@pytest.fixture
+def no_imagenet_anywhere(monkeypatch, tmp_path):
+    """An empty Keras cache, no weights remembered from earlier calls, and any network probe an error:
+    these tests hold on a machine that has ImageNet weights cached and must never download."""
+    from cv2course.data import tfds
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a test tried to reach the network")
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(backbones, "_imagenet_cache", {})
+    monkeypatch.setattr(tfds, "network_available", no_network)
+
+
+def test_auto_falls_back_offline_quickly_with_a_warning(no_imagenet_anywhere):
     t0 = time.perf_counter()
     with pytest.warns(UserWarning, match="bundled VGG16") as record:
         model = vgg_features(["block1_conv1", "block4_conv4"], arch="vgg19", weights="auto")
@@ -56,7 +70,7 @@ def test_auto_falls_back_offline_quickly_with_a_warning():
     assert set(model.output) == {"block1_conv1", "block4_conv4"}
 
 
-def test_imagenet_offline_is_a_clear_error():
+def test_imagenet_offline_is_a_clear_error(no_imagenet_anywhere):
     with pytest.raises(FileNotFoundError, match="Keras cache"):
         vgg_features(["block1_conv1"], arch="vgg19", weights="imagenet")
     with pytest.raises(FileNotFoundError, match="not a file"):
