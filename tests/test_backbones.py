@@ -96,7 +96,7 @@ def test_layer_names_and_receptive_fields():
         receptive_field("block5_conv4", "vgg16")
 
 
-def test_inception_offline_is_a_clear_error():
+def test_inception_offline_is_a_clear_error(no_imagenet_anywhere):
     with pytest.raises(FileNotFoundError, match="InceptionV3"):
         backbones.inception_v3()
 
