@@ -25,6 +25,7 @@ from cv2course.checks import check_images, check_positive
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import image_to_image  # noqa: F401  registers ReflectionPadding2D for load_model
 from cv2course.gans import losses as adversarial
+from cv2course.gans.two_player import as_optimizer, serialize
 from cv2course.sr.losses import l1_loss
 
 
@@ -373,8 +374,8 @@ class CycleGAN(keras.Model):
                 learning_rate, decay_steps if constant_steps is None else constant_steps, decay_steps)
             return keras.optimizers.Adam(learning_rate=lr, beta_1=0.5, beta_2=0.999)
 
-        self.generator_optimizer = _optimizer(generator_optimizer, "generator_optimizer") or default()
-        self.discriminator_optimizer = _optimizer(discriminator_optimizer, "discriminator_optimizer") or default()
+        self.generator_optimizer = as_optimizer(generator_optimizer, "generator_optimizer") or default()
+        self.discriminator_optimizer = as_optimizer(discriminator_optimizer, "discriminator_optimizer") or default()
         if self.generator_optimizer is self.discriminator_optimizer:
             raise ValueError("generator_optimizer and discriminator_optimizer must be two optimizer objects")
         super().compile(jit_compile=jit_compile, **kwargs)
@@ -392,8 +393,8 @@ class CycleGAN(keras.Model):
     def get_compile_config(self):
         if self.generator_optimizer is None:
             return None
-        return {"generator_optimizer": keras.saving.serialize_keras_object(self.generator_optimizer),
-                "discriminator_optimizer": keras.saving.serialize_keras_object(self.discriminator_optimizer),
+        return {"generator_optimizer": serialize(self.generator_optimizer),
+                "discriminator_optimizer": serialize(self.discriminator_optimizer),
                 "jit_compile": bool(self.jit_compile)}
 
     def compile_from_config(self, config):
@@ -419,16 +420,6 @@ class CycleGAN(keras.Model):
         for part in ("generator_g", "generator_f", "discriminator_x", "discriminator_y"):
             config[part] = keras.saving.deserialize_keras_object(config[part])
         return cls(**config)
-
-
-def _optimizer(value, name):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return keras.optimizers.get(value)
-    if not isinstance(value, keras.optimizers.Optimizer):
-        raise TypeError(f"{name} must be a keras optimizer or its name, got {type(value).__name__}")
-    return value
 
 
 def small_cyclegan(channels=1, image_size=28, filters=16, n_residual=3, disc_filters=16, n_layers=1, **kwargs):

@@ -31,6 +31,7 @@ from cv2course.checks import check_choice, check_positive
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
 from cv2course.gans import networks
+from cv2course.gans.two_player import TwoPlayerModel, deserialize, serialize
 
 
 def critic_batches(images, batch_size=64, steps=1, labels=None, seed=0, repeat=False):
@@ -74,16 +75,8 @@ def split_steps(batch, steps):
     return [shaped[:, i] for i in range(steps)]
 
 
-def _serialize(obj):
-    return keras.saving.serialize_keras_object(obj)
-
-
-def _deserialize(cfg):
-    return keras.saving.deserialize_keras_object(cfg) if isinstance(cfg, dict) else cfg
-
-
 @keras.saving.register_keras_serializable(package="cv2course")
-class GAN(keras.Model):
+class GAN(TwoPlayerModel):
     """Goodfellow et al.'s GAN trained with Algorithm 1 (DCGAN networks by default).
 
     ``GAN(generator=None, discriminator=None, latent_dim=100, image_size=28, channels=1,
@@ -107,7 +100,7 @@ class GAN(keras.Model):
     def __init__(self, generator=None, discriminator=None, latent_dim=100, image_size=28, channels=1,
                  base_filters=64, discriminator_steps=1, loss=None, label_smoothing=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        generator, discriminator = _deserialize(generator), _deserialize(discriminator)
+        generator, discriminator = deserialize(generator), deserialize(discriminator)
         if generator is not None:
             latent_dim = int(generator.inputs[0].shape[-1])
         check_positive(latent_dim, "latent_dim", integer=True)
@@ -174,38 +167,9 @@ class GAN(keras.Model):
 
     # --- compile / save --------------------------------------------------------------------
 
-    def default_optimizers(self):
-        """DCGAN: Adam(learning_rate=2e-4, beta_1=0.5) for both networks."""
-        return keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
-
-    def compile(self, d_optimizer=None, g_optimizer=None, jit_compile=False, **kwargs):
-        """``d_optimizer`` / ``g_optimizer`` default to the paper's; ``jit_compile=True`` compiles the
-        training step with XLA (slow to compile on a CPU, useful on accelerators)."""
-        d_default, g_default = self.default_optimizers()
-        self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else d_default
-        self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else g_default
-        if self.d_optimizer is self.g_optimizer:
-            raise ValueError("d_optimizer and g_optimizer must be two optimizer objects (each keeps its own state)")
-        super().compile(jit_compile=jit_compile, **kwargs)
-        # Create the optimizers' slots now (in the strategy's scope), not lazily inside the traced
-        # step, and so that loading a saved model restores them.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
-
-    def get_compile_config(self):
-        if self.d_optimizer is None:
-            return None
-        return {"d_optimizer": _serialize(self.d_optimizer), "g_optimizer": _serialize(self.g_optimizer),
-                "jit_compile": bool(self.jit_compile)}
-
-    def compile_from_config(self, config):
-        self.compile(d_optimizer=_deserialize(config["d_optimizer"]),
-                     g_optimizer=_deserialize(config["g_optimizer"]),
-                     jit_compile=config.get("jit_compile", False))
-
     def get_config(self):
         config = super().get_config()
-        config.update(generator=_serialize(self.generator), discriminator=_serialize(self.discriminator),
+        config.update(generator=serialize(self.generator), discriminator=serialize(self.discriminator),
                       latent_dim=self.latent_dim, image_size=self.image_size, channels=self.channels,
                       base_filters=self.base_filters, loss=self.loss_name, label_smoothing=self.label_smoothing,
                       seed=self.seed)

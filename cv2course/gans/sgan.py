@@ -33,6 +33,7 @@ from cv2course.checks import check_choice, check_images, check_positive
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adversarial
 from cv2course.gans import networks
+from cv2course.gans.two_player import TwoPlayerModel, deserialize
 
 GENERATOR_OBJECTIVES = ("feature_matching", "non_saturating")
 
@@ -181,7 +182,7 @@ def _noisy_trunk(image_size, channels, base_filters, norm, dropout, noise, name)
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class SemiSupervisedGAN(keras.Model):
+class SemiSupervisedGAN(TwoPlayerModel):
     """Semi-supervised GAN with Salimans et al.'s K-logit discriminator (see the module docstring).
 
     ``SemiSupervisedGAN(generator=None, discriminator=None, num_classes=10, latent_dim=100,
@@ -203,7 +204,7 @@ class SemiSupervisedGAN(keras.Model):
                  channels=1, base_filters=32, dropout=0.25, unsupervised_weight=1.0,
                  generator_objective="feature_matching", seed=None, input_noise=0.0, hidden_noise=0.0, **kwargs):
         super().__init__(**kwargs)
-        generator, discriminator = _deserialize(generator), _deserialize(discriminator)
+        generator, discriminator = deserialize(generator), deserialize(discriminator)
         self.unsupervised_weight = float(check_positive(unsupervised_weight, "unsupervised_weight", allow_zero=True))
         self.generator_objective = check_choice(generator_objective, "generator_objective", GENERATOR_OBJECTIVES)
         self.seed = seed
@@ -354,25 +355,7 @@ class SemiSupervisedGAN(keras.Model):
             raise ValueError("SemiSupervisedGAN has its own losses and two optimizers: pass d_optimizer= and "
                              "g_optimizer=, not loss= or optimizer=")
         kwargs.pop("loss", None), kwargs.pop("optimizer", None)
-        self.d_optimizer = _optimizer(d_optimizer, "d_optimizer")
-        self.g_optimizer = _optimizer(g_optimizer, "g_optimizer")
-        if self.d_optimizer is self.g_optimizer:
-            raise ValueError("d_optimizer and g_optimizer must be two optimizer objects (each keeps its own state)")
-        super().compile(jit_compile=jit_compile, **kwargs)
-        # Slots now (not inside the traced step): one trace, and load_model can restore them.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
-
-    def get_compile_config(self):
-        if self.d_optimizer is None:
-            return None
-        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-                "jit_compile": bool(self.jit_compile)}
-
-    def compile_from_config(self, config):
-        self.compile(d_optimizer=_deserialize(config["d_optimizer"]), g_optimizer=_deserialize(config["g_optimizer"]),
-                     jit_compile=config.get("jit_compile", False))
+        super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable,
@@ -380,20 +363,6 @@ class SemiSupervisedGAN(keras.Model):
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "unsupervised_weight": self.unsupervised_weight, "generator_objective": self.generator_objective,
                 "seed": self.seed}
-
-
-def _deserialize(cfg):
-    return keras.saving.deserialize_keras_object(cfg) if isinstance(cfg, dict) else cfg
-
-
-def _optimizer(value, name):
-    if value is None:
-        return keras.optimizers.Adam(2e-4, beta_1=0.5)
-    if isinstance(value, str):
-        return keras.optimizers.get(value)
-    if not isinstance(value, keras.optimizers.Optimizer):
-        raise TypeError(f"{name} must be a keras optimizer or its name, got {type(value).__name__}")
-    return value
 
 
 def _global_batch_mean(features):
