@@ -27,34 +27,9 @@ def tutorial_loop(extractor, content, style, style_layers, content_layers):
     """The TF tutorial's loss and train_step, transcribed (one image variable, Adam, clipping)."""
     import tensorflow as tf
 
-    num_style_layers, num_content_layers = len(style_layers), len(content_layers)
-    style_weight, content_weight, total_variation_weight = 1e-2, 1e4, 30
+    from cv2course.nst.tutorial_reference import tutorial_loss
 
-    def gram_matrix(input_tensor):
-        result = tf.linalg.einsum("bijc,bijd->bcd", input_tensor, input_tensor)
-        input_shape = tf.shape(input_tensor)
-        num_locations = tf.cast(input_shape[1] * input_shape[2], tf.float32)
-        return result / num_locations
-
-    def extract(inputs):  # StyleContentModel.call; the extractor does the caffe preprocessing
-        outputs = extractor(inputs)
-        return {"content": {name: outputs[name] for name in content_layers},
-                "style": {name: gram_matrix(outputs[name]) for name in style_layers}}
-
-    style_targets = extract(tf.constant(style[None]))["style"]
-    content_targets = extract(tf.constant(content[None]))["content"]
-
-    def style_content_loss(outputs):
-        style_outputs = outputs["style"]
-        content_outputs = outputs["content"]
-        style_loss = tf.add_n([tf.reduce_mean((style_outputs[name] - style_targets[name]) ** 2)
-                               for name in style_outputs.keys()])
-        style_loss *= style_weight / num_style_layers
-        content_loss = tf.add_n([tf.reduce_mean((content_outputs[name] - content_targets[name]) ** 2)
-                                 for name in content_outputs.keys()])
-        content_loss *= content_weight / num_content_layers
-        return style_loss + content_loss
-
+    total_loss = tutorial_loss(extractor, content, style, style_layers, content_layers)
     image = tf.Variable(content[None])
     opt = tf.keras.optimizers.Adam(learning_rate=0.02, beta_1=0.99, epsilon=1e-1)
 
@@ -64,9 +39,7 @@ def tutorial_loop(extractor, content, style, style_layers, content_layers):
     @tf.function()
     def train_step(image):
         with tf.GradientTape() as tape:
-            outputs = extract(image)
-            loss = style_content_loss(outputs)
-            loss += total_variation_weight * tf.image.total_variation(image)
+            loss = total_loss(image)
         grad = tape.gradient(loss, image)
         opt.apply_gradients([(grad, image)])
         image.assign(clip_0_1(image))

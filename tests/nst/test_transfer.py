@@ -6,6 +6,7 @@ import tensorflow as tf
 from cv2course.backbones import vgg_features
 from cv2course.data import sample_image
 from cv2course.nst import StyleTransfer, losses, preset
+from cv2course.nst.tutorial_reference import tutorial_loss
 
 STYLE_LAYERS = [f"block{b}_conv1" for b in range(1, 6)]
 
@@ -32,36 +33,7 @@ def test_tf_tutorial_preset_equals_the_tutorials_loss(extractor, images):
     ours = float(st.costs(image, st.targets(content, style))["total"])
 
     # The TensorFlow tutorial's code, transcribed.
-    style_layers, content_layers = STYLE_LAYERS, ["block5_conv2"]
-    num_style_layers, num_content_layers = len(style_layers), len(content_layers)
-    style_weight, content_weight, total_variation_weight = 1e-2, 1e4, 30
-
-    def gram_matrix(input_tensor):
-        result = tf.linalg.einsum("bijc,bijd->bcd", input_tensor, input_tensor)
-        input_shape = tf.shape(input_tensor)
-        num_locations = tf.cast(input_shape[1] * input_shape[2], tf.float32)
-        return result / num_locations
-
-    def extract(x):
-        outputs = extractor(x)
-        return {"style": {name: gram_matrix(outputs[name]) for name in style_layers},
-                "content": {name: outputs[name] for name in content_layers}}
-
-    style_targets = extract(tf.constant(style[None]))["style"]
-    content_targets = extract(tf.constant(content[None]))["content"]
-
-    def style_content_loss(outputs):
-        style_outputs = outputs["style"]
-        content_outputs = outputs["content"]
-        style_loss = tf.add_n([tf.reduce_mean((style_outputs[name] - style_targets[name]) ** 2)
-                               for name in style_outputs.keys()])
-        style_loss *= style_weight / num_style_layers
-        content_loss = tf.add_n([tf.reduce_mean((content_outputs[name] - content_targets[name]) ** 2)
-                                 for name in content_outputs.keys()])
-        content_loss *= content_weight / num_content_layers
-        return style_loss + content_loss
-
-    tutorial = style_content_loss(extract(image)) + total_variation_weight * tf.image.total_variation(image)
+    tutorial = tutorial_loss(extractor, content, style, STYLE_LAYERS, ["block5_conv2"])(image)
     np.testing.assert_allclose(ours, float(tutorial[0]), rtol=1e-4)
     cfg = preset("tf_tutorial")
     assert (cfg["optimizer"], cfg["learning_rate"], cfg["beta_1"], cfg["epsilon"]) == ("adam", 0.02, 0.99, 0.1)
