@@ -20,6 +20,26 @@ def mirrored_strategy():
     return _STRATEGY
 
 
+def build_in(strategy, build_and_compile, seed=0):
+    """``build_and_compile()`` after seeding, inside ``strategy``'s scope when one is given."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    if strategy is None:
+        return build_and_compile()
+    with strategy.scope():
+        return build_and_compile()
+
+
+def first_fit_logs(build_and_compile, batch, strategy=None, seed=0, run_eagerly=False):
+    """Logs and weights after one ``fit`` step on one batch. Unlike ``train_on_batch`` (which in
+    Keras 3 hands every replica the whole batch), ``fit`` splits the global batch between replicas."""
+    model = build_in(strategy, build_and_compile, seed)
+    model.run_eagerly = run_eagerly
+    history = model.fit(tf.data.Dataset.from_tensors(batch), epochs=1, verbose=0)
+    return {k: float(v[0]) for k, v in history.history.items()}, [np.asarray(w) for w in model.weights]
+
+
 def first_step_logs(build_and_compile, batch, strategy=None, seed=0):
     """Build and compile a model (inside ``strategy``'s scope when given), run one
     ``train_on_batch`` on ``batch`` and return its logs as floats.
@@ -29,12 +49,7 @@ def first_step_logs(build_and_compile, batch, strategy=None, seed=0):
     """
     import keras
 
-    keras.utils.set_random_seed(seed)
-    if strategy is None:
-        model = build_and_compile()
-    else:
-        with strategy.scope():
-            model = build_and_compile()
+    model = build_in(strategy, build_and_compile, seed)
     x = batch[0] if isinstance(batch, tuple) else batch
     y = batch[1] if isinstance(batch, tuple) and len(batch) > 1 else None
     keras.utils.set_random_seed(seed + 1)

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from cv2course.gans import cyclegan as cg
-from tests.distributed import assert_logs_close, mirrored_strategy
+from tests.distributed import assert_logs_close, first_fit_logs, mirrored_strategy
 
 SIZE = 8
 
@@ -178,22 +178,6 @@ def _build(pool_size=2, jit_compile=False):
         model.compile(jit_compile=jit_compile)
         return model
     return build_and_compile
-
-
-def first_fit_logs(build_and_compile, batch, strategy=None, seed=0, run_eagerly=False):
-    """Logs and weights after one ``fit`` step on one batch. Unlike ``train_on_batch`` (which in
-    Keras 3 hands every replica the whole batch), ``fit`` splits the global batch between replicas."""
-    import tensorflow as tf
-
-    keras.utils.set_random_seed(seed)
-    if strategy is None:
-        model = build_and_compile()
-    else:
-        with strategy.scope():
-            model = build_and_compile()
-    model.run_eagerly = run_eagerly
-    history = model.fit(tf.data.Dataset.from_tensors(batch), epochs=1, verbose=0)
-    return {k: float(v[0]) for k, v in history.history.items()}, [np.asarray(w) for w in model.weights]
 
 
 def test_first_step_under_mirrored_strategy_matches_one_device():

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from cv2course.gans import sgan
-from tests.distributed import assert_logs_close
+from tests.distributed import assert_logs_close, first_fit_logs
 from tests.distributed import mirrored_strategy as shared_mirrored_strategy
 
 SIZE, LATENT = 8, 8  # the digits' native 8×8: the smallest DCGAN pair (4 → 8 px)
@@ -150,21 +150,11 @@ def _build_for_parity():
 
 
 def _first_fit_logs(strategy=None, run_eagerly=False):
-    """One ``fit`` step on one batch (``fit`` splits the global batch between replicas;
-    ``train_on_batch`` would hand each replica all of it)."""
     from cv2course.data import digits
 
     x, y = digits(size=SIZE, split="train")
-    keras.utils.set_random_seed(0)
-    if strategy is None:
-        model = _build_for_parity()
-    else:
-        with strategy.scope():
-            model = _build_for_parity()
-    model.run_eagerly = run_eagerly
-    batch = tf.data.Dataset.from_tensors(((x[:8], x[100:104]), y[100:104].astype(np.int32)))
-    logs = {k: float(v[0]) for k, v in model.fit(batch, verbose=0).history.items()}
-    return logs, [np.asarray(w) for w in model.weights]
+    batch = ((x[:8], x[100:104]), y[100:104].astype(np.int32))
+    return first_fit_logs(_build_for_parity, batch, strategy=strategy, run_eagerly=run_eagerly)
 
 
 def test_first_step_under_mirrored_strategy_matches_one_device():
