@@ -9,7 +9,9 @@ import numpy as np
 MAX_POOL_INPUT = np.array([[29, 15, 28, 184], [0, 100, 70, 38], [12, 12, 7, 2], [12, 12, 45, 6]], dtype=np.float64)
 MAX_POOL_OUTPUT = np.array([[100, 184], [12, 45]], dtype=np.float64)
 AVG_POOL_INPUT = np.array([[31, 15, 28, 184], [0, 100, 70, 38], [12, 12, 7, 2], [12, 12, 45, 6]], dtype=np.float64)
-AVG_POOL_OUTPUT = np.array([[36.5, 80], [12, 15]], dtype=np.float64)  # the slide rounds 36.5 down to 36
+AVG_POOL_OUTPUT = np.array([[36.5, 80], [12, 15]], dtype=np.float64)
+# The slide prints 36 for (31 + 15 + 0 + 100) / 4 = 36.5: it rounds down.
+AVG_POOL_SLIDE_OUTPUT = np.array([[36, 80], [12, 15]], dtype=np.float64)
 
 
 def _int(value, name, minimum):
@@ -67,19 +69,97 @@ def conv2d(x, filters, biases=None, stride=1, padding=0):
     return out
 
 
-def conv_volume_example(seed=0):
-    """The slide's convolution over a volume: a 5×5×3 input padded by 1 to 7×7×3, two
-    3×3×3 filters (biases 1 and 0), stride 2 → a 3×3×2 output.
+# The slide's convolution over a volume (CS231n's demo): a 5×5×3 input padded by 1 to
+# 7×7×3, filters W0 and W1 (biases 1 and 0), stride 2, a 3×3×2 output. The slide's text
+# keeps the padded first input channel, both filters, both biases and all 18 outputs.
+CONV_SLIDE_INPUT_CHANNEL0 = np.array([
+    [0, 0, 0, 0, 0, 0, 0],
+    [0, 2, 1, 2, 1, 0, 0],
+    [0, 1, 2, 1, 2, 0, 0],
+    [0, 0, 2, 1, 2, 2, 0],
+    [0, 2, 0, 2, 0, 0, 0],
+    [0, 1, 1, 0, 1, 1, 0],
+    [0, 0, 0, 0, 0, 0, 0]], dtype=np.float64)
+CONV_SLIDE_FILTERS = np.stack([  # (3, 3, 3 input channels, 2 filters): W0 then W1
+    np.stack([[[0, 0, -1], [0, 0, 0], [1, -1, 1]],
+              [[0, 0, -1], [-1, -1, -1], [-1, -1, 0]],
+              [[1, 1, 1], [0, -1, -1], [0, 1, -1]]], axis=-1),
+    np.stack([[[-1, 0, 0], [0, 0, 1], [1, 1, 1]],
+              [[-1, 0, 0], [0, -1, -1], [1, 0, 1]],
+              [[-1, -1, -1], [-1, 0, 0], [1, 0, 1]]], axis=-1)], axis=-1).astype(np.float64)
+CONV_SLIDE_BIASES = np.array([1.0, 0.0])
+CONV_SLIDE_OUTPUT = np.stack([
+    [[-4, -4, -3], [-8, -10, -1], [-2, -1, -1]],
+    [[3, 4, 1], [1, 2, -2], [-2, -4, -3]]], axis=-1).astype(np.float64)
+# Input channels 1 and 2 did not survive in the slide's text. These 5×5 values are a
+# reconstruction: integers in {0, 1, 2} that give exactly the 18 outputs above, found by
+# :func:`reconstruct_hidden_channels` (the closest such values to 1, as in the demo's draws).
+CONV_SLIDE_RECONSTRUCTED_CHANNELS = np.stack([
+    [[1, 1, 1, 2, 1], [2, 1, 1, 1, 1], [2, 1, 1, 0, 0], [1, 1, 1, 1, 0], [1, 1, 0, 1, 1]],
+    [[2, 1, 1, 1, 1], [1, 0, 0, 0, 0], [1, 1, 1, 1, 1], [1, 0, 1, 1, 0], [0, 1, 1, 0, 1]]], axis=-1).astype(np.float64)
 
-    Inputs in {0, 1, 2} and weights in {−1, 0, 1} drawn with ``seed`` (as in the CS231n
-    demo the slide shows). Returns a dict with input, padded, filters, biases, output.
+
+def conv_volume_example():
+    """The slide's convolution over a volume: a 5×5×3 input padded by 1 to 7×7×3, filters
+    W0 and W1 (3×3×3, biases 1 and 0), stride 2 → the slide's 3×3×2 output
+
+        o[:, :, 0] = −4 −4 −3 / −8 −10 −1 / −2 −1 −1,  o[:, :, 1] = 3 4 1 / 1 2 −2 / −2 −4 −3.
+
+    Channel 0 of the input, the filters and the biases are the slide's; input channels 1
+    and 2 are reconstructed (``"reconstructed_channels"``, see
+    :data:`CONV_SLIDE_RECONSTRUCTED_CHANNELS`). ``"output"`` is computed by :func:`conv2d`.
+    Returns a dict with input, padded, filters, biases, stride, padding, output.
     """
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 3, size=(5, 5, 3)).astype(np.float64)
-    filters = rng.integers(-1, 2, size=(3, 3, 3, 2)).astype(np.float64)
-    biases = np.array([1.0, 0.0])
-    return {"input": x, "padded": zero_pad(x, 1), "filters": filters, "biases": biases, "stride": 2, "padding": 1,
-            "output": conv2d(x, filters, biases, stride=2, padding=1)}
+    x = np.concatenate([CONV_SLIDE_INPUT_CHANNEL0[1:-1, 1:-1, None], CONV_SLIDE_RECONSTRUCTED_CHANNELS], axis=-1)
+    return {"input": x, "padded": zero_pad(x, 1), "filters": CONV_SLIDE_FILTERS.copy(),
+            "biases": CONV_SLIDE_BIASES.copy(), "stride": 2, "padding": 1,
+            "output": conv2d(x, CONV_SLIDE_FILTERS, CONV_SLIDE_BIASES, stride=2, padding=1),
+            "reconstructed_channels": (1, 2)}
+
+
+def reconstruct_hidden_channels(channel0=CONV_SLIDE_INPUT_CHANNEL0, filters=CONV_SLIDE_FILTERS,
+                                biases=CONV_SLIDE_BIASES, output=CONV_SLIDE_OUTPUT, stride=2, values=(0, 2)):
+    """Recover the input channels the slide lost as an integer program (``scipy.optimize.milp``).
+
+    Unknowns: the 5×5 interiors of channels 1 and 2, integers in ``values`` (the demo draws
+    {0, 1, 2}). Constraints: the convolution of the padded volume reproduces every output
+    number. Among the solutions it takes the one closest to 1 in L1 (auxiliary dᵢ ≥ |xᵢ − 1|).
+    Returns the (5, 5, 2) channels; raises ``ValueError`` if no such input exists.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    channel0 = np.asarray(channel0, dtype=np.float64)
+    w = np.asarray(filters, dtype=np.float64)
+    f, n_in, n_out = w.shape[0], w.shape[2], w.shape[3]
+    inner = channel0.shape[0] - 2
+    hidden = n_in - 1
+    n = hidden * inner * inner
+    rows, rhs = [], []
+    for i in range(output.shape[0]):
+        for j in range(output.shape[1]):
+            window = (slice(i * stride, i * stride + f), slice(j * stride, j * stride + f))
+            for k in range(n_out):
+                row = np.zeros(n)
+                for c in range(hidden):
+                    for di in range(f):
+                        for dj in range(f):
+                            r, s = i * stride + di - 1, j * stride + dj - 1  # position in the unpadded input
+                            if 0 <= r < inner and 0 <= s < inner:
+                                row[(c * inner + r) * inner + s] += w[di, dj, c + 1, k]
+                rows.append(row)
+                rhs.append(output[i, j, k] - biases[k] - np.sum(channel0[window] * w[:, :, 0, k]))
+    a, rhs, eye = np.array(rows), np.array(rhs), np.eye(n)
+    lo, hi = values
+    res = milp(np.concatenate([np.zeros(n), np.ones(n)]),
+               constraints=[LinearConstraint(np.hstack([a, np.zeros_like(a)]), rhs, rhs),
+                            LinearConstraint(np.hstack([-eye, eye]), -1, np.inf),   # dᵢ ≥ 1 − xᵢ
+                            LinearConstraint(np.hstack([eye, eye]), 1, np.inf)],    # dᵢ ≥ xᵢ − 1
+               integrality=np.concatenate([np.ones(n), np.zeros(n)]),
+               bounds=Bounds(np.concatenate([np.full(n, lo), np.zeros(n)]), np.concatenate([np.full(n, hi), np.full(n, np.inf)])))
+    if res.status != 0:
+        raise ValueError(f"no input with values in {values} reproduces the output: {res.message}")
+    x = np.round(res.x[:n]).reshape(hidden, inner, inner)
+    return np.moveaxis(x, 0, -1)
 
 
 def _pool(x, f, s, reduce, name):

@@ -60,18 +60,19 @@ def pooling(seed):
 
 @figure("conv_volume", kind="plot", lecture=BASICS,
         caption="Convolution over a volume: a 5×5×3 input zero-padded to 7×7×3, two 3×3×3 filters (biases 1 and 0), "
-                "stride 2 → output ⌊(5 + 2·1 − 3)/2⌋ + 1 = 3, i.e. 3×3×2. Red: the first window and the outputs it "
-                "gives.")
+                "stride 2 → output ⌊(5 + 2·1 − 3)/2⌋ + 1 = 3, i.e. 3×3×2, with the slide's numbers (input channels 1 "
+                "and 2 reconstructed from its outputs). Red: the first window and the outputs it gives.")
 def conv_volume(seed):
     import matplotlib.pyplot as plt
 
     from cv2course.featviz import cnn_basics as cb
 
-    ex = cb.conv_volume_example(seed)
+    ex = cb.conv_volume_example()
     fig, axes = plt.subplots(3, 4, figsize=(11, 8.2), gridspec_kw={"width_ratios": [7, 3, 3, 3]})
     window = [(0, 0, 3, 3, "tab:red")]
     for c in range(3):
-        _matrix(axes[c, 0], ex["padded"][..., c], f"input x[:, :, {c}] (padded)", boxes=window)
+        note = " (reconstructed)" if c in ex["reconstructed_channels"] else ""
+        _matrix(axes[c, 0], ex["padded"][..., c], f"input x[:, :, {c}] (padded){note}", boxes=window)
         for k in range(2):
             _matrix(axes[c, 1 + k], ex["filters"][..., c, k], f"filter w{k}[:, :, {c}]", cmap="RdBu")
     for k in range(2):

@@ -45,14 +45,30 @@ def test_conv2d_matches_scipy_correlate():
     assert out.shape == (cb.conv_output_size(9, 3, 1, 2),) * 2 + (2,)
 
 
-def test_conv_volume_example_shapes():
+def test_conv_volume_example_reproduces_all_18_slide_outputs():
     ex = cb.conv_volume_example()
-    assert ex["input"].shape == (5, 5, 3) and ex["padded"].shape == (7, 7, 3)
-    assert ex["filters"].shape == (3, 3, 3, 2) and ex["output"].shape == (3, 3, 2)
-    # top-left output of filter 0: the padded corner window times the filter plus bias 1
-    expected = np.sum(ex["padded"][:3, :3] * ex["filters"][..., 0]) + 1
-    assert ex["output"][0, 0, 0] == expected
-    assert np.all(ex["padded"][0] == 0) and np.all(ex["padded"][:, -1] == 0)
+    assert ex["input"].shape == (5, 5, 3) and ex["padded"].shape == (7, 7, 3) and ex["filters"].shape == (3, 3, 3, 2)
+    np.testing.assert_array_equal(ex["output"][..., 0], [[-4, -4, -3], [-8, -10, -1], [-2, -1, -1]])
+    np.testing.assert_array_equal(ex["output"][..., 1], [[3, 4, 1], [1, 2, -2], [-2, -4, -3]])
+    # the surviving numbers verbatim: padded channel 0, w0[:, :, 0] row by row, w1[:, :, 2], the biases
+    np.testing.assert_array_equal(ex["padded"][..., 0].ravel()[7:14], [0, 2, 1, 2, 1, 0, 0])
+    np.testing.assert_array_equal(ex["filters"][..., 0, 0].ravel(), [0, 0, -1, 0, 0, 0, 1, -1, 1])
+    np.testing.assert_array_equal(ex["filters"][..., 2, 1].ravel(), [-1, -1, -1, -1, 0, 0, 1, 0, 1])
+    np.testing.assert_array_equal(ex["biases"], [1, 0])
+    assert ex["reconstructed_channels"] == (1, 2)
+    assert set(np.unique(ex["input"])) <= {0.0, 1.0, 2.0}
+
+
+def test_hidden_channels_are_what_the_integer_program_finds():
+    np.testing.assert_array_equal(cb.reconstruct_hidden_channels(), cb.CONV_SLIDE_RECONSTRUCTED_CHANNELS)
+    # an output the slide's filters cannot produce from {0, 1, 2} inputs has no reconstruction
+    with pytest.raises(ValueError, match="no input"):
+        cb.reconstruct_hidden_channels(output=cb.CONV_SLIDE_OUTPUT + 100)
+
+
+def test_average_pooling_slide_rounds_down():
+    np.testing.assert_array_equal(np.floor(cb.avg_pool(cb.AVG_POOL_INPUT)), cb.AVG_POOL_SLIDE_OUTPUT)
+    np.testing.assert_array_equal(cb.max_pool(cb.MAX_POOL_INPUT), cb.MAX_POOL_OUTPUT)
 
 
 def test_activation_functions():
