@@ -89,9 +89,9 @@ def _plan_heatmap(ax, plan, rows, cols, title, cmap="Blues"):
 
 
 @figure("emd_plans", kind="plot", lecture=DISTRIBUTIONS,
-        caption="Earth Mover's distance as moving boxes: two transport plans γ₁ and γ₂ from P (positions 1-4) "
-                "to Q (positions 7-10) cost the same 63 box-steps; the linear program finds an optimum of the "
-                "same cost, so EMD = 6.3 per box.")
+        caption="Earth Mover's distance as moving boxes: the slide's two transport plans γ₁ and γ₂ from P "
+                "(positions 1-3) to Q (positions 7-10) cost the same 42 box-steps; the linear program finds an "
+                "optimum of the same cost, so EMD = 7 per box.")
 def emd_plans(seed):
     import matplotlib.pyplot as plt
 

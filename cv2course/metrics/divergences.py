@@ -163,17 +163,21 @@ def distance_cost(x, y):
 
 
 def emd_box_example():
-    """The slides' box-moving example: two piles of 10 boxes and two transport plans.
+    """The slides' box-moving example: the two 3×4 transport plans of the Earth Mover slide.
 
-    P has 3, 2, 1, 4 boxes at positions 1..4; Q has 1, 2, 4, 3 boxes at positions 7..10.
-    γ₁ moves boxes in order (first boxes of P to the first places of Q); γ₂ is a different
-    plan with the same marginals. Every box moves right, so both cost the same
-    (63 box-steps, 6.3 per box): the EMD is the cost of the cheapest plan, and several
-    plans can attain it. Plans are in boxes: rows are P's positions, columns Q's.
+    P has 3, 1, 2 boxes at positions x = 1, 2, 3; Q has 1, 1, 2, 2 boxes at y = 7, 8, 9, 10.
+    Rows of a plan are P's positions, columns Q's, entries are boxes (the slide's tables):
+
+        γ₁:  x=1: 1 0 0 2    γ₂:  x=1: 1 0 1 1
+             x=2: 0 1 0 0         x=2: 0 1 0 0
+             x=3: 0 0 2 0         x=3: 0 0 1 1
+
+    Every box moves right, so every plan costs Σy − Σx = 53 − 11 = 42 box-steps (7 per
+    box): the EMD is the cost of the cheapest plan, and here every plan attains it.
     """
     return {
-        "p_positions": np.array([1, 2, 3, 4]), "p_boxes": np.array([3, 2, 1, 4]),
-        "q_positions": np.array([7, 8, 9, 10]), "q_boxes": np.array([1, 2, 4, 3]),
-        "gamma1": np.array([[1, 2, 0, 0], [0, 0, 2, 0], [0, 0, 1, 0], [0, 0, 1, 3]]),
-        "gamma2": np.array([[0, 0, 0, 3], [0, 0, 2, 0], [0, 1, 0, 0], [1, 1, 2, 0]]),
+        "p_positions": np.array([1, 2, 3]), "p_boxes": np.array([3, 1, 2]),
+        "q_positions": np.array([7, 8, 9, 10]), "q_boxes": np.array([1, 1, 2, 2]),
+        "gamma1": np.array([[1, 0, 0, 2], [0, 1, 0, 0], [0, 0, 2, 0]]),
+        "gamma2": np.array([[1, 0, 1, 1], [0, 1, 0, 0], [0, 0, 1, 1]]),
     }

@@ -94,6 +94,12 @@ def test_monotone_plan_has_the_right_marginals_and_cost():
 
 def test_slide_box_example_plans_are_valid_and_both_optimal():
     ex = emd_box_example()
+    # the slide's tables, cell by cell
+    np.testing.assert_array_equal(ex["gamma1"], [[1, 0, 0, 2], [0, 1, 0, 0], [0, 0, 2, 0]])
+    np.testing.assert_array_equal(ex["gamma2"], [[1, 0, 1, 1], [0, 1, 0, 0], [0, 0, 1, 1]])
+    cost = distance_cost(ex["p_positions"], ex["q_positions"])
+    assert transport_cost(ex["gamma1"], cost) == transport_cost(ex["gamma2"], cost) == 42
+    assert earth_movers_distance(ex["p_boxes"], ex["q_boxes"], cost=cost).distance == pytest.approx(7.0)
     cost = distance_cost(ex["p_positions"], ex["q_positions"])
     for plan in (ex["gamma1"], ex["gamma2"]):
         np.testing.assert_array_equal(plan.sum(axis=1), ex["p_boxes"])
