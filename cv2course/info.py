@@ -1,4 +1,8 @@
-"""``cv2course info``: versions, devices, quick mode, data folder and available weights."""
+"""``cv2course info``: versions, devices, quick mode, data folder and available weights.
+
+    cv2course info
+    cv2course info --quick      # what quick mode would use
+"""
 import platform
 
 

@@ -36,6 +36,8 @@ _SAMPLES = {
 }
 _ALIASES = {"cat": "chelsea", "ihc": "immunohistochemistry", "hubble": "hubble_deep_field"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+MAX_IMAGE_SIDE = 8192  # a float32 RGB image of 8192 x 8192 already takes 0.8 GB
+MAX_SILENT_ENLARGEMENT = 4  # resize_image warns when a side grows by more than this factor
 
 
 def list_sample_images():
@@ -86,11 +88,20 @@ def _as_size(size, name="size"):
     return h, w
 
 
+def check_image_side(h, w, name="size"):
+    """Raise a ValueError when an image of h x w pixels would exceed :data:`MAX_IMAGE_SIDE`."""
+    if max(h, w) > MAX_IMAGE_SIDE:
+        gigabytes = h * w * 3 * 4 / 1e9
+        raise ValueError(f"{name} asks for a {h}x{w} image; the limit is {MAX_IMAGE_SIDE} pixels per side because "
+                         f"a float32 RGB image that large needs {gigabytes:.1f} GB of memory; give a smaller size")
+
+
 def resize_image(image, size, method="bicubic"):
     """Resize a float [0, 1] HWC image to ``size`` (int = shorter side, or (h, w)).
 
     An int keeps the aspect ratio and sets the shorter side; PIL does the resampling
-    (antialiased when shrinking).
+    (antialiased when shrinking). Sides are limited to :data:`MAX_IMAGE_SIDE`; enlarging a
+    side more than :data:`MAX_SILENT_ENLARGEMENT` times (a tiny image) warns.
     """
     from PIL import Image
 
@@ -105,6 +116,10 @@ def resize_image(image, size, method="bicubic"):
         h, w = _as_size(size)
     if (h, w) == (h0, w0):
         return img
+    check_image_side(h, w)
+    if max(h / h0, w / w0) > MAX_SILENT_ENLARGEMENT:
+        warnings.warn(f"a {h0}x{w0} image was enlarged {max(h / h0, w / w0):.0f}x to {h}x{w}; an image this small "
+                      "has little detail to show and will look blurry: give a larger image", stacklevel=2)
     resample = {"nearest": Image.NEAREST, "bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC,
                 "lanczos": Image.LANCZOS}[method]
     channels = [Image.fromarray(img[..., c], mode="F").resize((w, h), resample) for c in range(img.shape[-1])]

@@ -1,4 +1,10 @@
-"""``cv2course figures --out DIR``: regenerate every slide figure and an index.html."""
+"""``cv2course figures -o DIR``: regenerate every slide figure, an index.html and a table of times.
+
+    cv2course figures --quick -o figures/
+    cv2course figures -o figures/
+    cv2course figures -o figures/ --only nst_result gram_heatmap --seed 1
+    cv2course figures --list
+"""
 import html
 import time
 from pathlib import Path
@@ -18,7 +24,29 @@ def write_index(out_dir, rows):
         tmp.write_text(page, encoding="utf-8")
 
 
+def time_table(rows, failed=()):
+    """The figures' times, slowest first, and the total: what ``cv2course figures`` prints at the end."""
+    width = max([len(r["name"]) for r in rows] + [len(n) for n in failed] + [6])
+    lines = [f"{'figure':{width}s}  {'seconds':>8s}  lecture"]
+    for r in sorted(rows, key=lambda r: -r["seconds"]):
+        lines.append(f"{r['name']:{width}s}  {r['seconds']:8.1f}  {r['lecture']}")
+    lines += [f"{name:{width}s}  {'FAILED':>8s}" for name in failed]
+    lines.append(f"{'total':{width}s}  {sum(r['seconds'] for r in rows):8.1f}  {len(rows)} figure(s)")
+    return "\n".join(lines)
+
+
+def output_folder(path):
+    """The output folder, created if missing; an existing file there is an error, not a traceback."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"-o/--output {str(out)!r} is a file; give a folder for the figures "
+                         f"(it is created if missing), e.g. -o {out.with_suffix('')}_figures/")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def run(args):
+    from cv2course.cli import writing
     from cv2course.figures import load_all, render
 
     specs = load_all()
@@ -26,14 +54,14 @@ def run(args):
         for spec in specs.values():
             print(f"{spec.name:28s} {spec.kind:6s} {spec.lecture:14s} {spec.caption}")
         return 0
-    if not args.out:
-        raise ValueError("give --out DIR for the figures (or --list to see their names)")
+    if not args.output:
+        raise ValueError("give -o/--output DIR for the figures (or --list to see their names)")
     names = args.only or list(specs)
     unknown = [n for n in names if n not in specs]
     if unknown:
         raise ValueError(f"unknown figure(s) {unknown}; known figures: {sorted(specs)}")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    with writing(args.output):
+        out = output_folder(args.output)
     rows, failed = [], []
     for name in names:
         t0 = time.perf_counter()
@@ -47,9 +75,11 @@ def run(args):
         rows.append({"name": name, "file": path.name, "caption": specs[name].caption,
                      "lecture": specs[name].lecture, "seconds": seconds})
         print(f"{seconds:7.1f} s  {path}", flush=True)
-    write_index(out, rows)
-    total = sum(r["seconds"] for r in rows)
-    print(f"{len(rows)} figure(s) in {total:.1f} s; index: {out / 'index.html'}")
+    with writing(out / "index.html"):
+        write_index(out, rows)
+    print()
+    print(time_table(rows, failed))
+    print(f"{len(rows)} figure(s) in {sum(r['seconds'] for r in rows):.1f} s; index: {out / 'index.html'}")
     if failed:
         print(f"{len(failed)} figure(s) failed: {failed}")
         return 1
@@ -57,9 +87,10 @@ def run(args):
 
 
 def register(sub):
-    p = sub.add_parser("figures", help="regenerate the slide figures (PNG for images, SVG for plots)")
-    p.add_argument("--out", help="output folder")
+    p = sub.add_parser("figures", help="regenerate the slide figures (PNG for images, SVG for plots)",
+                       description="Regenerate the slide figures: 300-dpi PNG for images, SVG for plots, "
+                                   "an index.html, and a table of each figure's time.")
+    p.add_argument("-o", "--output", metavar="DIR", help="output folder (created if missing); --out works too")
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures")
-    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same figures)")
     p.add_argument("--list", action="store_true", help="list the figures and exit")
     p.set_defaults(func=run)

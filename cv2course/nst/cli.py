@@ -1,20 +1,33 @@
 """``cv2course stylize CONTENT STYLE -o OUT.png``: neural style transfer from the command line.
 
+    cv2course stylize chelsea immunohistochemistry -o out.png --size 256
     cv2course stylize tuebingen.jpg starry_night.jpg -o out.png
     cv2course stylize astronaut starry_night.jpg -o out.png --preset tf_tutorial --steps 300
     cv2course stylize chelsea a.jpg b.jpg --blend 0.7 0.3 -o out.png --preserve-color
 
-CONTENT and STYLE are image files or sample-image names (``cv2course data`` lists them).
+CONTENT and STYLE are image files or sample-image names (``cv2course sample-image --list``).
 """
 
 PRESET_CHOICES = ("course", "gatys", "tf_tutorial")
+MAX_SIZE = 2048  # pixels on the longer side
+
+
+def check_size(size):
+    """``--size`` must fit in memory: VGG's first block keeps 64 float32 channels per pixel."""
+    if size > MAX_SIZE:
+        gigabytes = size * size * 64 * 4 / 1e9
+        raise ValueError(f"--size must be at most {MAX_SIZE} pixels, got {size}: style transfer keeps VGG's "
+                         f"activations, 64 float32 channels per pixel in its first block alone "
+                         f"({gigabytes:.0f} GB at {size} px, 1 GB at {MAX_SIZE}); try --size 512")
 
 
 def run(args):
+    import sys
     import warnings
 
     from cv2course import settings
     from cv2course.checks import check_positive
+    from cv2course.cli import writing
     from cv2course.data import save_image
     from cv2course.data.images import IMAGE_SUFFIXES
     from cv2course.nst.presets import preset
@@ -29,6 +42,7 @@ def run(args):
     size = args.size if args.size is not None else settings.pick(config["size"], 64)
     check_positive(steps, "--steps", allow_zero=True, integer=True)
     check_positive(size, "--size", integer=True)
+    check_size(size)
     if args.blend is not None and len(args.blend) != len(args.style):
         raise ValueError(f"--blend needs one weight per style image ({len(args.style)}), got {len(args.blend)}")
     overrides = {"weights": args.weights} if args.weights else {}
@@ -43,8 +57,9 @@ def run(args):
                         verbose=args.verbose, seed=args.seed)
     for w in caught:
         if issubclass(w.category, UserWarning):
-            print(f"warning: {w.message}")
-    save_image(args.output, result.image)
+            print(f"warning: {w.message}", file=sys.stderr)
+    with writing(args.output):
+        save_image(args.output, result.image)
     h = result.history
     print(f"wrote {args.output} ({result.image.shape[1]}x{result.image.shape[0]}) in {result.seconds:.1f} s: "
           f"{steps} {args.optimizer or st.optimizer} steps, preset {args.preset}, {result.weights_label}")
@@ -70,6 +85,5 @@ def register(sub):
     p.add_argument("--arch", choices=("vgg16", "vgg19"), default=None, help="VGG variant (default: the preset's)")
     p.add_argument("--weights", default=None,
                    help="auto (default), imagenet, bundled or a weights file; auto falls back to the bundled VGG16")
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--verbose", type=int, default=1, help="0 hides the progress bar")
     p.set_defaults(func=run)

@@ -1,15 +1,22 @@
 """``cv2course upscale`` and ``cv2course train-sr``.
 
-    cv2course upscale IMAGE --scale 4 -o OUT.png [--model PATH | --method bicubic]
-    cv2course train-sr --data FOLDER --scale 2 --steps 3000 -o edsr_x2.keras [--eval Set5]
+    cv2course upscale photo.png --scale 4 -o photo_x4.png
+    cv2course upscale astronaut --scale 3 --method bicubic -o astronaut_x3.png
+    cv2course upscale photo.png --scale 2 --model edsr_x2.keras -o photo_x2.png
+    cv2course train-sr --scale 2 --steps 200 -o edsr_x2.keras
+    cv2course train-sr --data T91/ --scale 2 --steps 3000 -o edsr_x2.keras --eval Set5/
 """
 
 
 def register(sub):
+    from cv2course.sr.pretrained import SHIPPED_SCALES
+
+    shipped = ", ".join(map(str, SHIPPED_SCALES))
     p = sub.add_parser("upscale", help="enlarge an image with a super-resolution model (shipped EDSR by default)")
     p.add_argument("image", help="an image file or a sample image name (e.g. astronaut)")
-    p.add_argument("--scale", type=int, default=4, help="2, 3 or 4 (shipped models: 2 and 4; default 4)")
-    p.add_argument("-o", "--out", required=True, help="output image file (.png, .jpg ...)")
+    p.add_argument("--scale", type=int, default=4,
+                   help=f"enlargement factor (default 4); shipped models: x{shipped}; interpolation: 2, 3 or 4")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="output image file (.png, .jpg ...)")
     p.add_argument("--model", help="a .keras SR model (e.g. from cv2course train-sr) instead of the shipped EDSR")
     p.add_argument("--method", default="model", choices=("model", "nearest", "bilinear", "bicubic"),
                    help="interpolation instead of a model (default: model)")
@@ -29,9 +36,9 @@ def register(sub):
     t.add_argument("--schedule", default="constant", choices=("constant", "halving", "cosine"))
     t.add_argument("--checkpoint-dir", help="save checkpoints here and resume from them")
     t.add_argument("--checkpoint-every", type=int, default=500)
-    t.add_argument("--seed", type=int, default=0)
     t.add_argument("--eval", metavar="FOLDER", help="evaluate on this folder (e.g. Set5) beside bicubic at the end")
-    t.add_argument("-o", "--out", required=True, help="where to write the trained model (.keras, no optimizer)")
+    t.add_argument("-o", "--output", required=True, metavar="MODEL.keras",
+                   help="where to write the trained model (.keras, no optimizer)")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     t.set_defaults(func=run_train)
 
@@ -39,14 +46,17 @@ def register(sub):
 def run_upscale(args):
     from pathlib import Path
 
+    from cv2course.cli import writing
     from cv2course.data import image_from, save_image
+    from cv2course.data.images import IMAGE_SUFFIXES, check_image_side
     from cv2course.sr.resize import METHODS, upscale
 
-    if args.scale not in (2, 3, 4):
-        raise ValueError(f"--scale must be 2, 3 or 4, got {args.scale}")
-    if Path(args.out).suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"):
-        raise ValueError(f"-o/--out must be an image file name such as out.png, got {args.out!r}")
+    if Path(args.output).suffix.lower() not in IMAGE_SUFFIXES:
+        raise ValueError(f"-o/--output must be an image file name such as out.png, got {args.output!r}")
+    if args.scale < 2:
+        raise ValueError(f"--scale must be an integer >= 2, got {args.scale}")
     image = image_from(args.image)
+    check_image_side(image.shape[0] * args.scale, image.shape[1] * args.scale, name=f"--scale {args.scale}")
     if args.method in METHODS:
         if args.model:
             raise ValueError("give either --model or --method, not both")
@@ -60,8 +70,9 @@ def run_upscale(args):
         if found != args.scale:
             raise ValueError(f"the model {args.model or model.name} upscales x{found}, but --scale is {args.scale}")
         out, label = super_resolve(model, image), args.model or f"shipped {model.name}"
-    save_image(args.out, out)
-    print(f"wrote {args.out}: {image.shape[1]}x{image.shape[0]} -> {out.shape[1]}x{out.shape[0]} ({label})")
+    with writing(args.output):
+        save_image(args.output, out)
+    print(f"wrote {args.output}: {image.shape[1]}x{image.shape[0]} -> {out.shape[1]}x{out.shape[0]} ({label})")
     return 0
 
 
@@ -85,10 +96,12 @@ def run_train(args):
     from cv2course.settings import set_seed
     from cv2course.sr.train import export_model, learning_rate_schedule, train_sr
 
-    if args.scale not in (2, 3, 4):
-        raise ValueError(f"--scale must be 2, 3 or 4, got {args.scale}")
-    if not args.out.endswith(".keras"):
-        raise ValueError(f"-o/--out must end in .keras, got {args.out!r}")
+    from cv2course.cli import writing
+
+    if args.scale < 2:
+        raise ValueError(f"--scale must be an integer >= 2, got {args.scale}")
+    if not args.output.endswith(".keras"):
+        raise ValueError(f"-o/--output must end in .keras, got {args.output!r}")
     for name in ("steps", "filters", "batch_size", "patch_size", "checkpoint_every"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be a positive integer, got {getattr(args, name)}")
@@ -99,8 +112,9 @@ def run_train(args):
     history = train_sr(model, args.data, args.steps, loss=args.loss, learning_rate=lr, batch_size=args.batch_size,
                        patch_size=args.patch_size, checkpoint_dir=args.checkpoint_dir,
                        checkpoint_every=args.checkpoint_every, seed=args.seed, verbose=0 if args.quiet else "auto")
-    export_model(model, args.out)
-    print(f"wrote {args.out}: {args.arch} x{args.scale}, {model.count_params():,} parameters, "
+    with writing(args.output):
+        export_model(model, args.output)
+    print(f"wrote {args.output}: {args.arch} x{args.scale}, {model.count_params():,} parameters, "
           f"{args.steps} steps, final loss {history['loss'][-1]:.4f}, "
           f"{history['steps_per_second']:.2f} steps/s ({time.perf_counter() - t0:.0f} s in this run)")
     if args.eval:
