@@ -14,6 +14,7 @@ Weights, offline first:
 """
 import functools
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -172,11 +173,39 @@ def _imagenet_weights(arch, allow_download):
     return result
 
 
+def resolve_layer(name, arch="vgg19", warn=True):
+    """The name of the layer of ``arch`` that plays the part of layer ``name``.
+
+    ``arch``: "vgg16", "vgg19" or a Keras model (e.g. from :func:`vgg_features`). A layer
+    that ``arch`` has is returned unchanged. VGG19's fourth convolutions of blocks 3-5,
+    which VGG16 lacks, map to the last convolution of the same block (blockN_conv4 ->
+    blockN_conv3), with a warning when ``warn``. Any other name is a ValueError that
+    lists the layers ``arch`` has.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"layer name must be a string such as 'block3_conv1', got {type(name).__name__}")
+    if isinstance(arch, str):
+        names, label = vgg_layer_names(arch), arch
+    else:
+        resolved = getattr(arch, "layer_names", None)
+        if isinstance(resolved, dict) and name in resolved:
+            return resolved[name]  # a vgg_features model already resolved it
+        names = [layer.name for layer in getattr(arch, "layers", ())]
+        label = f"the model {getattr(arch, 'name', type(arch).__name__)!r}"
+    if name in names:
+        return name
+    counterpart = name[:-1] + "3" if re.fullmatch(r"block[345]_conv4", name) else None
+    if counterpart in names:
+        if warn:
+            warnings.warn(f"{label} has no layer {name!r} (a VGG19 layer); using its VGG16 counterpart "
+                          f"{counterpart!r}, the last convolution of the same block", stacklevel=2)
+        return counterpart
+    raise ValueError(f"unknown layer {name!r} for {label}; its layers are: {', '.join(names)}")
+
+
 def _map_to_vgg16(layer):
     """VGG19 layer name -> the VGG16 layer at the same place (blockN_conv4 -> blockN_conv3)."""
-    if layer.endswith("_conv4"):
-        return layer[:-1] + "3"
-    return layer
+    return resolve_layer(layer, "vgg16", warn=False)
 
 
 def _resolve_weights(arch, weights, layers):
@@ -217,8 +246,9 @@ def vgg_features(layers, arch="vgg19", weights="auto", pooling="max"):
     the trunk stops at the deepest requested layer. ``pooling="avg"`` swaps max pooling for
     average pooling (Gatys et al. found it gives smoother results). The model's
     ``weights_label`` attribute says which weights it carries, ``arch`` which VGG, and
-    ``layer_names`` maps each requested name to the layer used (they differ only after an
-    ``"auto"`` fallback from VGG19 to VGG16).
+    ``layer_names`` maps each requested name to the layer used (they differ only where a
+    VGG19 name was mapped to VGG16, see :func:`resolve_layer`, e.g. after an ``"auto"``
+    fallback from VGG19 to the bundled VGG16).
     """
     import keras
 
@@ -229,10 +259,9 @@ def vgg_features(layers, arch="vgg19", weights="auto", pooling="max"):
         raise ValueError("layers must name at least one VGG layer, e.g. ['block1_conv1']")
     if pooling not in ("max", "avg"):
         raise ValueError(f"pooling must be 'max' or 'avg', got {pooling!r}")
-    valid = vgg_layer_names(arch)
-    unknown = [name for name in layers if name not in valid]
-    if unknown:
-        raise ValueError(f"unknown layer name(s) {unknown} for {arch}; valid layers: {valid}")
+    vgg_layer_names(arch)  # checks arch
+    requested = layers
+    layers = [resolve_layer(name, arch) for name in layers]
     used_arch, used_layers, params, bgr_mean, label = _resolve_weights(arch, weights, layers)
     names = vgg_layer_names(used_arch)
     deepest = max(names.index(name) for name in used_layers)
@@ -252,7 +281,7 @@ def vgg_features(layers, arch="vgg19", weights="auto", pooling="max"):
         x = layer(x)
         if name in used_layers:
             outputs[name] = x
-    model = keras.Model(inputs, {req: outputs[used] for req, used in zip(layers, used_layers)},
+    model = keras.Model(inputs, {req: outputs[used] for req, used in zip(requested, used_layers)},
                         name=f"{used_arch}_features")
     if params is not None:
         for layer in built:
@@ -260,7 +289,7 @@ def vgg_features(layers, arch="vgg19", weights="auto", pooling="max"):
     model.trainable = False
     model.weights_label = label
     model.arch = used_arch
-    model.layer_names = dict(zip(layers, used_layers))
+    model.layer_names = dict(zip(requested, used_layers))
     return model
 
 

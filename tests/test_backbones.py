@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from cv2course import backbones
-from cv2course.backbones import receptive_field, vgg_features, vgg_layer_names
+from cv2course.backbones import receptive_field, resolve_layer, vgg_features, vgg_layer_names
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_first_layer_is_the_caffe_preprocessed_convolution(bundled):
     from scipy.signal import correlate
 
     kernel, bias = backbones._bundled_vgg16_weights()["block1_conv1"]
-    img = np.random.default_rng(1).random((1, 9, 9, 3), dtype=np.float32)
+    img = np.random.default_rng(1).random((1, 16, 16, 3), dtype=np.float32)  # 16 px: block4_pool gets 2x2
     caffe = img[0, :, :, ::-1] * 255.0 - np.array(backbones.HED_BGR_MEAN, np.float32)
     padded = np.pad(caffe, ((1, 1), (1, 1), (0, 0)))
     k = 5
@@ -38,7 +38,7 @@ def test_first_layer_is_the_caffe_preprocessed_convolution(bundled):
 
 
 def test_unknown_layer_lists_valid_names():
-    with pytest.raises(ValueError, match=r"unknown layer name\(s\) \['conv9'\].*block1_conv1"):
+    with pytest.raises(ValueError, match=r"unknown layer 'conv9' for vgg16; its layers are: block1_conv1, .*block5_pool"):
         vgg_features(["conv9"], arch="vgg16", weights=None)
     with pytest.raises(ValueError, match="arch"):
         vgg_features(["block1_conv1"], arch="resnet", weights=None)
@@ -118,3 +118,21 @@ def test_available_weights_reports_offline_state():
     report = backbones.available_weights()
     assert report["vgg16_bundled"].startswith("available")
     assert set(report) >= {"vgg16_imagenet", "vgg19_imagenet", "inception_v3_imagenet", "digits_cnn"}
+
+
+def test_resolve_layer_maps_vgg19_names_to_the_vgg_at_hand():
+    assert resolve_layer("block3_conv3", "vgg19") == "block3_conv3"
+    assert resolve_layer("block4_conv4", "vgg19") == "block4_conv4"
+    with pytest.warns(UserWarning, match="VGG16 counterpart 'block5_conv3'"):
+        assert resolve_layer("block5_conv4", "vgg16") == "block5_conv3"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert resolve_layer("block2_conv2", "vgg16") == "block2_conv2"  # VGG16 has it: no note
+    with pytest.raises(ValueError, match="unknown layer 'block2_conv3' for vgg16; its layers are: block1_conv1"):
+        resolve_layer("block2_conv3", "vgg16")
+    model = vgg_features(["block1_conv1", "block3_conv4"], arch="vgg16", weights=None)
+    assert model.layer_names == {"block1_conv1": "block1_conv1", "block3_conv4": "block3_conv3"}
+    assert resolve_layer("block3_conv4", model) == "block3_conv3"
+    with pytest.raises(ValueError, match="unknown layer 'block4_conv1' for the model 'vgg16_features'; "
+                                         "its layers are: image, vgg_preprocess, block1_conv1"):
+        resolve_layer("block4_conv1", model)

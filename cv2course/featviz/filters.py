@@ -34,11 +34,10 @@ def visualize_filters(layer, channels, size=64, steps=60, step_size=0.03, jitter
     steps = int(check_positive(steps, "steps", allow_zero=True, integer=True))
     jitter = int(check_positive(jitter, "jitter", allow_zero=True, integer=True))
     check_positive(l2, "l2", allow_zero=True)
+    from cv2course.backbones import resolve_layer
+
     model = _extractor([layer], arch, weights, "max", extractor)
-    try:
-        conv = model.get_layer(layer)
-    except ValueError:
-        raise ValueError(f"the extractor has no layer {layer!r}") from None
+    conv = model.get_layer(resolve_layer(layer, model))
     if not isinstance(conv, keras.layers.Conv2D):
         raise ValueError(f"{layer!r} is a {type(conv).__name__}; filter visualisation needs a convolution layer")
     trunk = keras.Model(model.inputs, conv.input)  # everything below the layer

@@ -71,12 +71,16 @@ def top_patches(images, layer, channel, k=9, per_image=1, inside=True, arch="vgg
     x = check_images(images, name="images")
     k = int(check_positive(k, "k", integer=True))
     per_image = int(check_positive(per_image, "per_image", integer=True))
+    from cv2course.backbones import resolve_layer
+
     model = _extractor([layer], arch, weights, "max", extractor)
     arch = getattr(model, "arch", arch)
+    output = layer
+    layer = resolve_layer(layer, arch)  # the layer of the VGG at hand, for its receptive field
     candidates = []
     mask = None
     for start in range(0, len(x), batch_size):
-        act = np.asarray(model(x[start:start + batch_size])[layer])
+        act = np.asarray(model(x[start:start + batch_size])[output])
         if not 0 <= channel < act.shape[-1]:
             raise ValueError(f"channel must be in [0, {act.shape[-1]}) for {layer}, got {channel}")
         if mask is None:
