@@ -11,6 +11,25 @@ def _size_cases():
             ((224, 7, 3, 2), {}), ((10, 4, 0, 3), {})]
 
 
+def _hidden_sizes(rng):
+    cases = []
+    while len(cases) < 6:
+        n, f, p, s = int(rng.integers(3, 65)), int(rng.integers(1, 8)), int(rng.integers(0, 4)), int(rng.integers(1, 5))
+        if f <= n + 2 * p:
+            cases.append(((n, f, p, s), {}))
+    return cases
+
+
+def _hidden_pools(rng):
+    cases = []
+    for channels in (None, None, int(rng.integers(1, 4))):
+        f = int(rng.integers(2, 4))
+        s = int(rng.integers(1, 4))
+        shape = tuple(int(v) for v in rng.integers(f, 10, size=2)) + ((channels,) if channels else ())
+        cases.append(((rng.normal(size=shape) * 10,), {"f": f, "s": s}))
+    return cases
+
+
 def _pool_cases(slide_input):
     rng = np.random.default_rng(0)
     return lambda: [((slide_input.copy(),), {"f": 2, "s": 2}),
@@ -19,16 +38,18 @@ def _pool_cases(slide_input):
                     ((rng.normal(size=(7, 7)),), {"f": 3, "s": 2})]
 
 
-exercise("conv_output_size", reference=cnn_basics.conv_output_size, cases=_size_cases,
+exercise("conv_output_size", reference=cnn_basics.conv_output_size, cases=_size_cases, hidden=_hidden_sizes,
          hint="Output side = floor((n + 2p - f) / s) + 1: integer division, then add one. "
               "The slide's 5x5 input padded by 1 with a 3x3 filter and stride 2 gives 3.",
          description="conv_output_size(n, f, p, s): side of a convolution's output for an n x n input, "
                      "f x f filter, padding p, stride s.")
 exercise("max_pool", reference=cnn_basics.max_pool, cases=_pool_cases(cnn_basics.MAX_POOL_INPUT),
+         hidden=_hidden_pools,
          hint="Slide windows of f x f, moving s pixels at a time (not 1), and keep the largest value of each; "
               "with a channel axis pool every channel separately. The slide's matrix gives [[100, 184], [12, 45]].",
          description="max_pool(x, f=2, s=2) for x of shape (h, w) or (h, w, c).")
 exercise("avg_pool", reference=cnn_basics.avg_pool, cases=_pool_cases(cnn_basics.AVG_POOL_INPUT),
+         hidden=_hidden_pools,
          hint="Like max pooling, but each output is the mean of the f x f window: divide by f*f. "
               "The slide's matrix gives [[36.5, 80], [12, 15]] (the slide prints 36).",
          description="avg_pool(x, f=2, s=2) for x of shape (h, w) or (h, w, c).")

@@ -1,34 +1,53 @@
-"""The exercise checker: a student's function against the package's reference on fixed cases.
+"""The exercise registry, the strict comparison and the student's ``check(name, fn)``.
 
-A topic module registers exercises with :func:`exercise`; ``check(name, fn)`` runs ``fn``
-on every case, compares with the reference, prints ✓ or ✗ with the first failing case and
-a hint, and returns a :class:`CheckResult`. An untouched stub (``raise
-NotImplementedError``) is reported as "not attempted". When ``CV2COURSE_GRADE_LOG`` names a
-file, each result is appended to it as one JSON line (the grader reads it).
+A topic module registers exercises with :func:`exercise`: the reference (the package's
+own function), the public cases ``cases()`` that ``check`` shows, and ``hidden(rng)``,
+random cases of the same kinds that only the grader draws (from a seed the student's
+kernel never sees). ``check(name, fn)`` runs ``fn`` on the public cases in the student's
+own process and prints ✓ or ✗ with the first failing case and a hint: it helps, it does
+not grade. Grading (:mod:`cv2course.exercises.grader`) uses the same
+:func:`compare_values`, but in the grader's process, on values it computed itself.
+
+The comparison accepts only real, finite numbers of the expected shape and kind (an
+integer where the reference gives one); anything else -- ``None``, complex numbers, an
+object with a permissive ``__eq__`` -- fails with a reason. There is no ``==`` fallback.
 """
 import dataclasses
 import importlib
-import json
-import os
-import pkgutil
 from typing import Callable, Optional
 
 import numpy as np
 
 EXERCISES = {}
+TOPIC_MODULES = ("convnets", "gans", "metrics", "nst", "sr", "vae")
+WIRE_TYPES = {}  # class name -> class, for case arguments that are objects (see wire.py)
+MAX_DEPTH, MAX_ITEMS = 4, 1000
 
 
 @dataclasses.dataclass(frozen=True)
 class Exercise:
     name: str
     reference: Callable
-    cases: Callable  # () -> list of (args tuple, kwargs dict)
+    cases: Callable  # () -> list of (args tuple, kwargs dict): the public cases
     hint: str
     topic: str
     description: str = ""
     rtol: float = 1e-5
     atol: float = 1e-6
-    compare: Optional[Callable] = None  # (expected, got) -> None or a message
+    hidden: Optional[Callable] = None  # (np.random.Generator) -> list of (args, kwargs)
+    expected: Optional[Callable] = None  # the reference's output -> the value to compare with
+    accept: Optional[Callable] = None  # the student's plain output -> the value to compare
+
+    def expected_value(self, args, kwargs):
+        """The reference's answer on one case, as plain arrays (see :func:`plain`)."""
+        out = self.reference(*args, **kwargs)
+        return plain(self.expected(out) if self.expected else out)
+
+    def compare(self, expected, got):
+        """None when the student's plain output ``got`` matches, else the reason."""
+        if self.accept:
+            got = self.accept(got)
+        return compare_values(expected, got, self.rtol, self.atol)
 
 
 @dataclasses.dataclass
@@ -45,26 +64,31 @@ class CheckResult:
         return self.passed
 
 
-def exercise(name, reference, cases, hint, description="", rtol=1e-5, atol=1e-6, compare=None, topic=None):
-    """Register exercise ``name``; ``cases()`` returns a list of (args, kwargs) pairs."""
+def exercise(name, reference, cases, hint, description="", rtol=1e-5, atol=1e-6, topic=None, hidden=None,
+             expected=None, accept=None):
+    """Register exercise ``name``; ``cases()`` gives the public (args, kwargs) pairs, ``hidden(rng)`` more."""
     if name in EXERCISES and EXERCISES[name].reference is not reference:
         raise ValueError(f"exercise {name!r} is registered twice")
     topic = topic or reference.__module__
-    EXERCISES[name] = Exercise(name, reference, cases, hint, topic, description, rtol, atol, compare)
+    EXERCISES[name] = Exercise(name, reference, cases, hint, topic, description, rtol, atol, hidden, expected, accept)
     return EXERCISES[name]
+
+
+def wire_type(cls):
+    """Class decorator: instances may be case arguments; the grader sends ``wire_fields()`` arrays."""
+    WIRE_TYPES[cls.__name__] = cls
+    return cls
 
 
 def load_all():
     """Import every topic module of this package and return the registry."""
-    import cv2course.exercises as pkg
-
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if info.name not in ("core", "cli", "grader") and not info.name.startswith("_"):
-            importlib.import_module(f"{pkg.__name__}.{info.name}")
+    for name in TOPIC_MODULES:
+        importlib.import_module(f"cv2course.exercises.{name}")
     return EXERCISES
 
 
-def _get(name):
+def get(name):
+    """The registered exercise ``name`` (imports the topic modules when needed)."""
     if name in EXERCISES:  # avoid importing every topic (and TensorFlow) when not needed
         return EXERCISES[name]
     exercises = load_all()
@@ -80,99 +104,137 @@ def list_exercises():
 
 def hint(name):
     """The hint of exercise ``name`` (printed and returned)."""
-    text = _get(name).hint
+    text = get(name).hint
     print(text)
     return text
 
 
-def _to_numpy(x):
-    if hasattr(x, "numpy"):
-        return x.numpy()
-    if isinstance(x, (list, tuple)) and not all(np.isscalar(v) for v in x):
-        return type(x)(_to_numpy(v) for v in x)
-    if isinstance(x, dict):
-        return {k: _to_numpy(v) for k, v in x.items()}
-    return x
+def plain(value, depth=0):
+    """``value`` as plain NumPy arrays: an array, or a list of plain values (from lists/tuples).
+
+    Tensors are converted with their ``numpy()``; Python and NumPy scalars become 0-d arrays.
+    Anything else raises ``TypeError`` naming its type.
+    """
+    if depth > MAX_DEPTH:
+        raise TypeError("the value is nested too deeply")
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (bool, int, float, complex, np.generic)):
+        return np.asarray(value)
+    if isinstance(value, (list, tuple)):
+        if len(value) > MAX_ITEMS:
+            raise TypeError(f"a sequence of {len(value)} items is too long")
+        return [plain(v, depth + 1) for v in value]
+    to_numpy = getattr(type(value), "numpy", None)
+    if callable(to_numpy):  # TensorFlow / Keras tensors and variables
+        out = value.numpy()
+        if isinstance(out, (np.ndarray, np.generic)):
+            return np.asarray(out)
+    raise TypeError(f"expected numbers or arrays, got {type(value).__name__}")
+
+
+def _describe(value):
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, np.ndarray):
+        return f"shape {value.shape}" if value.ndim else "a scalar"
+    return type(value).__name__
+
+
+def _stack(items):
+    arrays = [a for a in items if isinstance(a, np.ndarray)]
+    if len(arrays) != len(items) or len({a.shape for a in arrays}) > 1:
+        raise ValueError("not a stack of equal arrays")
+    return np.stack(arrays) if arrays else np.zeros((0,))
 
 
 def compare_values(expected, got, rtol=1e-5, atol=1e-6):
-    """None when ``got`` matches ``expected`` (recursively, numerically), else a message."""
-    expected, got = _to_numpy(expected), _to_numpy(got)
-    if isinstance(expected, dict):
-        if not isinstance(got, dict) or set(got) != set(expected):
-            return f"expected a dict with keys {sorted(expected)}, got {type(got).__name__}"
-        for k in expected:
-            msg = compare_values(expected[k], got[k], rtol, atol)
-            if msg:
-                return f"[{k!r}] {msg}"
-        return None
-    if isinstance(expected, (tuple, list)) and not np.isscalar(expected) and not all(
-            np.isscalar(v) for v in expected):
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"expected {len(expected)} values, got {type(got).__name__}"
+    """None when plain ``got`` matches plain ``expected`` (see :func:`plain`), else the reason.
+
+    An array must be real, finite, of the same shape, integer where ``expected`` is an
+    integer, and within ``rtol``/``atol``. A list must have the same length, item by item.
+    """
+    if isinstance(expected, list):
+        if isinstance(got, np.ndarray) and got.ndim >= 1 and len(got) == len(expected):
+            got = list(got)
+        if not isinstance(got, list) or len(got) != len(expected):
+            return f"expected a list of {len(expected)} arrays, got {_describe(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
             msg = compare_values(e, g, rtol, atol)
             if msg:
                 return f"[{i}] {msg}"
         return None
+    if isinstance(got, list):
+        try:
+            got = _stack(got)
+        except ValueError:
+            return f"expected an array of shape {expected.shape}, got a list of {len(got)} items"
     if got is None:
         return "got None: did the function return its result?"
-    try:
-        e = np.asarray(expected, dtype=np.float64)
-        g = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None if expected == got else f"expected {expected!r}, got {got!r}"
-    if e.shape != g.shape and not (e.size == g.size == 1):
-        return f"expected shape {e.shape}, got shape {g.shape}"
-    if not np.allclose(g.reshape(e.shape), e, rtol=rtol, atol=atol, equal_nan=True):
-        diff = np.max(np.abs(g.reshape(e.shape) - e))
-        show = lambda a: np.array2string(np.asarray(a), precision=6, threshold=8)  # noqa: E731
+    if not isinstance(got, np.ndarray):
+        return f"expected numbers, got {type(got).__name__}"
+    kind = got.dtype.kind
+    if kind == "c":
+        return "got complex numbers; return real values (take .real only if the imaginary part is noise)"
+    if kind not in "iuf" and not (kind == "b" == expected.dtype.kind):
+        return f"expected numbers, got an array of dtype {got.dtype}"
+    if expected.dtype.kind in "iu" and kind not in "iu":
+        return f"expected an integer, got dtype {got.dtype} (// divides to an integer)"
+    if got.shape != expected.shape:
+        what = "a scalar" if expected.ndim == 0 else f"shape {expected.shape}"
+        return f"expected {what}, got {_describe(got)}"
+    if not np.all(np.isfinite(got)):
+        return "got NaN or infinite values"
+    e, g = expected.astype(np.float64), got.astype(np.float64)
+    if not np.allclose(g, e, rtol=rtol, atol=atol):
+        diff = np.max(np.abs(g - e)) if g.size else 0.0
+        show = lambda a: np.array2string(a, precision=6, threshold=8)  # noqa: E731
         return f"expected {show(e)}, got {show(g)} (max difference {diff:.3g})"
     return None
 
 
-def _describe_case(args, kwargs):
+def describe_case(args, kwargs):
+    """A short text for a case: small arrays by value, larger ones by shape."""
     def short(v):
-        a = _to_numpy(v)
-        if isinstance(a, np.ndarray) and a.size > 8:
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(short(x) for x in v) + "]"
+        try:
+            a = plain(v)
+        except TypeError:
+            return repr(v)[:60]
+        if a.size > 8:
             return f"array{a.shape}"
-        return np.array2string(a, precision=4) if isinstance(a, np.ndarray) else repr(a)
+        return np.array2string(a, precision=4) if a.ndim else repr(a.item())
 
-    parts = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
-    return ", ".join(parts)
-
-
-def _log(result):
-    path = os.environ.get("CV2COURSE_GRADE_LOG")
-    if path:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(dataclasses.asdict(result)) + "\n")
+    return ", ".join([short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()])
 
 
 def check(name, fn, verbose=True):
-    """Run ``fn`` on exercise ``name``'s cases against the reference; print ✓/✗; return the result."""
-    ex = _get(name)
+    """Run ``fn`` on exercise ``name``'s public cases against the reference; print ✓/✗; return the result."""
+    ex = get(name)
     if not callable(fn):
         raise TypeError(f"fn must be the function to check, got {type(fn).__name__}")
     result = None
     for i, (args, kwargs) in enumerate(ex.cases()):
-        expected = ex.reference(*args, **kwargs)
+        expected = ex.expected_value(args, kwargs)
         try:
             got = fn(*args, **kwargs)
         except NotImplementedError:
             result = CheckResult(name, "not attempted", "the function still raises NotImplementedError")
             break
         except Exception as exc:  # a student's bug is a failed case, not a crash
-            result = CheckResult(name, "failed", f"case {i + 1} ({_describe_case(args, kwargs)}) raised "
+            result = CheckResult(name, "failed", f"case {i + 1} ({describe_case(args, kwargs)}) raised "
                                                  f"{type(exc).__name__}: {exc}")
             break
-        msg = ex.compare(expected, got) if ex.compare else compare_values(expected, got, ex.rtol, ex.atol)
+        try:
+            msg = ex.compare(expected, plain(got))
+        except TypeError as exc:
+            msg = str(exc)
         if msg:
-            result = CheckResult(name, "failed", f"case {i + 1} ({_describe_case(args, kwargs)}): {msg}")
+            result = CheckResult(name, "failed", f"case {i + 1} ({describe_case(args, kwargs)}): {msg}")
             break
     if result is None:
         result = CheckResult(name, "passed", "all cases match the reference")
-    _log(result)
     if verbose:
         mark = {"passed": "✓", "failed": "✗", "not attempted": "·"}[result.status]
         print(f"{mark} {name}: {result.status}" + ("" if result.passed else f" — {result.message}"))
