@@ -47,7 +47,8 @@ def digits(size=28, split="train", as_dataset=False, scale="[0,1]", batch_size=6
 
     ``split``: "train" (1,497), "test" (300) or "all" (1,797). ``scale``: "[0,1]" or "[-1,1]".
     ``channels=3`` repeats the gray channel (for RGB models). ``as_dataset=True`` returns a
-    shuffled, batched ``tf.data.Dataset`` of (image, label) pairs instead of arrays.
+    shuffled, batched ``tf.data.Dataset`` of (image, label) pairs instead of arrays
+    (finished by :func:`cv2course.data.pipelines.finish_pipeline`).
     """
     check_positive(size, "size", integer=True)
     check_choice(split, "split", ("train", "test", "all"))
@@ -69,6 +70,8 @@ def digits(size=28, split="train", as_dataset=False, scale="[0,1]", batch_size=6
         return images, labels
     import tensorflow as tf
 
+    from cv2course.data.pipelines import finish_pipeline
+
     ds = tf.data.Dataset.from_tensor_slices((images, labels))
     ds = ds.shuffle(len(labels), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return finish_pipeline(ds.batch(batch_size, drop_remainder=True))
