@@ -49,19 +49,47 @@ def test_unknown_figure_and_missing_out(tmp_path, capsys):
     assert main(["figures"]) == 2
 
 
-def test_quick_mode_writes_every_listed_figure(tmp_path, capsys):
-    """The README's main job: every registered slide figure, in quick mode."""
+def test_the_named_figures_are_registered():
     specs = figures.load_all()
     # the figures issue 8 names, one per lecture topic, must all be registered
     named = {"nst_result", "nst_layers", "gram_heatmap", "activations", "ae_reconstructions", "vae_manifold",
              "gan_progression", "latent_interpolation", "mode_collapse", "divergences", "emd_plans",
              "wgan_vs_gan", "cgan_grid", "is_label_distributions", "sr_interpolation", "sr_comparison"}
     assert named <= set(specs), sorted(named - set(specs))
-    assert main(["--quick", "figures", "--out", str(tmp_path)]) == 0
+
+
+def test_every_figure_in_quick_mode_is_the_readme_command():
+    """Running every registered figure in quick mode is the README's main command, which
+    tests/test_readme.py runs literally (once: it takes minutes) and checks file by file."""
+    from tests.test_readme import readme_commands
+
+    assert "cv2course figures --quick" in readme_commands()[0]
+
+
+def test_an_existing_file_as_output_is_a_one_line_error(tmp_path, toy_figures, capsys):
+    target = tmp_path / "figures.png"
+    target.write_bytes(b"keep me")
+    assert main(["figures", "-o", str(target), "--only", "toy_plot"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "-o/--output" in err and "is a file; give a folder" in err
+    assert target.read_bytes() == b"keep me"
+
+
+def test_out_is_accepted_and_the_times_are_tabled(tmp_path, toy_figures, capsys):
+    assert main(["figures", "--out", str(tmp_path), "--only", "toy_plot", "toy_image"]) == 0
     out = capsys.readouterr().out
-    index = (tmp_path / "index.html").read_text()
-    for name, spec in specs.items():
-        suffix = ".png" if spec.kind == "image" else ".svg"
-        assert (tmp_path / f"{name}{suffix}").stat().st_size > 0, name
-        assert f'id="{name}"' in index
-    assert re.search(rf"{len(specs)} figure\(s\)", out)
+    table = out[out.index("figure "):].splitlines()
+    assert re.match(r"figure\s+seconds\s+lecture", table[0])
+    rows = {line.split()[0]: line.split() for line in table[1:4]}
+    assert set(rows) == {"toy_plot", "toy_image", "total"}
+    assert float(rows["total"][1]) >= max(float(rows["toy_plot"][1]), float(rows["toy_image"][1]))
+
+
+def test_time_table_is_slowest_first_with_failures_and_total():
+    from cv2course.figures.cli import time_table
+
+    rows = [{"name": "a", "seconds": 1.0, "lecture": "x"}, {"name": "bb", "seconds": 3.0, "lecture": "y"}]
+    lines = time_table(rows, failed=["c"]).splitlines()
+    assert [line.split()[0] for line in lines] == ["figure", "bb", "a", "c", "total"]
+    assert lines[3].split()[1] == "FAILED" and lines[4].split()[1] == "4.0"
