@@ -57,3 +57,35 @@ def check_positive(value, name, allow_zero=False, integer=False):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be {bound}, got {value!r}")
     return value
+
+
+def check_positive_int(value, name, allow_zero=False):
+    """``value`` as an int if it is an integer > 0 (>= 0 with ``allow_zero``), else a ValueError."""
+    return int(check_positive(value, name, allow_zero=allow_zero, integer=True))
+
+
+def check_integer(value, name):
+    """``value`` as an int if it is an integer of any sign (a seed, an offset), else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    return int(value)
+
+
+def check_in_range(value, name, low, high, include_low=True, include_high=True):
+    """``value`` as a float if it is a finite number in the interval from ``low`` to ``high``
+    (closed ends unless ``include_low``/``include_high`` is False), else a ValueError."""
+    kinds = (int, float, np.integer, np.floating)
+    ok = not isinstance(value, bool) and isinstance(value, kinds) and np.isfinite(value)
+    ok = ok and (value >= low if include_low else value > low) and (value <= high if include_high else value < high)
+    if not ok:
+        interval = f"{'[' if include_low else '('}{low}, {high}{']' if include_high else ')'}"
+        raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
+    return float(value)
+
+
+def check_scale(scale, name="scale", choices=(2, 3, 4)):
+    """A super-resolution factor: ``scale`` as an int if it is one of ``choices``, else a ValueError."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or int(scale) not in choices:
+        listed = ", ".join(map(str, choices[:-1])) + f" or {choices[-1]}" if len(choices) > 1 else str(choices[0])
+        raise ValueError(f"{name} must be {listed}, got {scale!r}")
+    return int(scale)
