@@ -58,9 +58,10 @@ def _handled_fs(abi):
     return rights
 
 
-def restrict(read, write, abi=None):
+def restrict(read, write, list_only=(), abi=None):
     """Confine this process to reading ``read`` and reading/writing ``write`` (paths); return the ABI used.
 
+    ``list_only`` folders may be listed (not their files read): a package's parent folder.
     Paths that do not exist are skipped. Raises ``OSError`` when Landlock is unavailable.
     """
     abi = abi_version() if abi is None else abi
@@ -76,7 +77,7 @@ def restrict(read, write, abi=None):
         raise OSError(ctypes.get_errno(), f"landlock_create_ruleset: {os.strerror(ctypes.get_errno())}")
     try:
         read_rights = EXECUTE | READ_FILE | READ_DIR
-        for paths, rights in ((read, read_rights), (write, handled)):
+        for paths, rights in ((read, read_rights), (write, handled), (list_only, READ_DIR)):
             for path in paths:
                 _add_rule(libc, ruleset, path, rights & handled)
         if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
