@@ -5,7 +5,9 @@ import tensorflow as tf
 
 import keras
 
+from tests.autoencoders.fixtures.before_after import assert_old_file_loads_and_resumes, assert_trains_as_recorded
 from tests.distributed import assert_logs_close, first_step_logs
+from tests.sr.fixtures import before_after
 from cv2course.sr.edsr import edsr
 from cv2course.sr.inference import model_scale, super_resolve
 from cv2course.sr.pixel_shuffle import PixelShuffle, pixel_shuffle
@@ -121,3 +123,13 @@ def test_mirrored_strategy_step_matches_one_device(mirrored, name):
     one = first_step_logs(build, batch)
     two = first_step_logs(build, batch, strategy=mirrored)
     assert_logs_close(one, two)
+
+
+@pytest.mark.parametrize("name", ["edsr", "wdsr_a", "wdsr_b", "srresnet"])
+def test_same_seeds_give_the_weights_recorded_before_the_refactor(name):
+    assert_trains_as_recorded(before_after.HERE, before_after.train, name)
+
+
+@pytest.mark.parametrize("name", ["edsr", "wdsr_a", "wdsr_b", "srresnet"])
+def test_a_file_saved_before_the_refactor_loads_and_resumes(name):
+    assert_old_file_loads_and_resumes(before_after.HERE, before_after.data, name)

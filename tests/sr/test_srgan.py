@@ -4,7 +4,9 @@ import pytest
 
 import keras
 
+from tests.autoencoders.fixtures.before_after import assert_old_file_loads_and_resumes, assert_trains_as_recorded
 from tests.distributed import assert_logs_close, first_step_logs
+from tests.sr.fixtures import before_after
 from cv2course.sr import losses
 from cv2course.sr.srgan import SRGAN, _vgg_layer, srgan_discriminator
 from cv2course.sr.srresnet import srresnet
@@ -125,3 +127,11 @@ def test_mirrored_strategy_step_matches_one_device(mirrored):
     one = first_step_logs(build, batch)
     two = first_step_logs(build, batch, strategy=mirrored)
     assert_logs_close(one, two, atol=1e-4, rtol=1e-4)
+
+
+def test_same_seeds_give_the_weights_recorded_before_the_refactor():
+    assert_trains_as_recorded(before_after.HERE, before_after.train, "srgan")
+
+
+def test_a_file_saved_before_the_refactor_loads_and_resumes():
+    assert_old_file_loads_and_resumes(before_after.HERE, before_after.data, "srgan")
