@@ -1,37 +1,28 @@
 """Super-resolution losses: pixel losses for PSNR training, SRGAN's perceptual loss.
 
-- L1 = mean |HR − SR| (EDSR, WDSR: sharper than MSE for the same PSNR);
-- MSE = mean (HR − SR)² (SRCNN, SRResNet: maximises PSNR directly);
+- L1 = mean |HR − SR| (EDSR, WDSR: sharper than MSE for the same PSNR) and
+  MSE = mean (HR − SR)² (SRCNN, SRResNet: maximises PSNR directly), from
+  :mod:`cv2course.pixel_losses` (shared with the GANs);
 - content loss (Ledig et al. 2017) on VGG feature maps φ, rescaled by 1/12.75 as in the
   paper so that it is of the order of the MSE: l_VGG = mean ((φ(HR) − φ(SR)) / 12.75)²;
 - perceptual loss l_SR = l_VGG + 10⁻³ · l_Gen, with the adversarial term
   l_Gen = −log D(G(LR)) (the non-saturating generator loss of
   :mod:`cv2course.gans.losses`).
 
-Each returns the mean over its batch (the per-replica mean under a distribution strategy).
+Each returns the mean over its batch (the per-replica mean under a distribution strategy),
+in float32 whatever the inputs' dtype (mixed precision).
 """
 from keras import ops
+
+from cv2course.pixel_losses import PIXEL_LOSSES, l1_loss, mse_loss  # noqa: F401  (the SR names)
 
 VGG_RESCALE = 12.75
 ADVERSARIAL_WEIGHT = 1e-3
 
 
-def l1_loss(hr, sr):
-    """mean |HR − SR| over all pixels and channels."""
-    return ops.mean(ops.abs(ops.convert_to_tensor(hr) - ops.convert_to_tensor(sr)))
-
-
-def mse_loss(hr, sr):
-    """mean (HR − SR)² over all pixels and channels."""
-    return ops.mean(ops.square(ops.convert_to_tensor(hr) - ops.convert_to_tensor(sr)))
-
-
-PIXEL_LOSSES = {"l1": l1_loss, "mse": mse_loss}
-
-
 def content_loss(features_hr, features_sr, rescale=VGG_RESCALE):
     """SRGAN's VGG content loss: mean ((φ(HR) − φ(SR)) / rescale)²."""
-    diff = (ops.convert_to_tensor(features_hr) - ops.convert_to_tensor(features_sr)) / rescale
+    diff = (ops.cast(features_hr, "float32") - ops.cast(features_sr, "float32")) / rescale
     return ops.mean(ops.square(diff))
 
 
