@@ -165,19 +165,52 @@ def patch_pairs(source=None, scale=2, patch_size=96, augment=True, seed=None):
     return PatchPairs(images, scale, patch_size, augment=augment, seed=seed, names=names)
 
 
-def div2k_dataset(scale=2, patch_size=96, batch_size=16, split="train", augment=True, seed=None):
-    """DIV2K (bicubic track) patch pairs from TensorFlow Datasets, when it is prepared locally
-    or downloadable (see :func:`cv2course.data.tfds_images`); raises FileNotFoundError otherwise."""
+def div2k_pairs(scale=2, split="train", download=None, data_dir=None, limit="auto"):
+    """DIV2K (bicubic track) as a ``tf.data.Dataset`` of whole (lr, hr) float32 [0, 1] image pairs.
+
+    Each pair is cropped to its largest aligned region, LR h×w and HR (scale·h)×(scale·w)
+    from the top-left corner (for DIV2K's own pairs this keeps everything), so that LR
+    pixel (i, j) always covers HR pixels [s·i, s·i + s) × [s·j, s·j + s). ``download``,
+    ``data_dir`` and ``limit`` as in :func:`cv2course.data.tfds_images`.
+    """
     import tensorflow as tf
 
-    from cv2course.data import tfds_images
+    from cv2course.data.tfds import QUICK_LIMIT, tfds_builder
+
+    scale = _check_scale(scale)
+    ds = tfds_builder(f"div2k/bicubic_x{scale}", data_dir, download).as_dataset(split=split)
+    if limit == "auto":
+        limit = settings.pick(None, QUICK_LIMIT)
+    if limit is not None:
+        ds = ds.take(int(limit))
+
+    def aligned(example):
+        lr = tf.image.convert_image_dtype(example["lr"], tf.float32)
+        hr = tf.image.convert_image_dtype(example["hr"], tf.float32)
+        h = tf.minimum(tf.shape(lr)[0], tf.shape(hr)[0] // scale)
+        w = tf.minimum(tf.shape(lr)[1], tf.shape(hr)[1] // scale)
+        return lr[:h, :w], hr[:h * scale, :w * scale]
+
+    return ds.map(aligned, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def div2k_dataset(scale=2, patch_size=96, batch_size=16, split="train", augment=True, seed=None, download=None,
+                  data_dir=None):
+    """An endless ``tf.data.Dataset`` of (lr, hr) patch batches from DIV2K (see :func:`div2k_pairs`).
+
+    Pairs smaller than one patch are skipped. Without a prepared DIV2K that may not be
+    downloaded (``download``, as in :func:`cv2course.data.tfds_images`) this is a
+    FileNotFoundError naming the command that prepares it.
+    """
+    import tensorflow as tf
 
     scale = _check_scale(scale)
     patch_size = _check_patch(patch_size, scale)
-    name = f"div2k/bicubic_x{scale}"
-    hr = tfds_images(name, split=split, image_key="hr")
-    lr = tfds_images(name, split=split, image_key="lr")
+    batch_size = int(check_positive(batch_size, "batch_size", integer=True))
     p = patch_size // scale
+
+    def large_enough(lr_img, hr_img):
+        return tf.logical_and(tf.shape(lr_img)[0] >= p, tf.shape(lr_img)[1] >= p)
 
     def crop(lr_img, hr_img):
         shape = tf.shape(lr_img)
@@ -192,13 +225,14 @@ def div2k_dataset(scale=2, patch_size=96, batch_size=16, split="train", augment=
             hr_patch = tf.image.rot90(tf.cond(flip, lambda: hr_patch[:, ::-1], lambda: hr_patch), k)
         return tf.ensure_shape(lr_patch, (p, p, 3)), tf.ensure_shape(hr_patch, (patch_size, patch_size, 3))
 
-    ds = tf.data.Dataset.zip((lr, hr)).repeat()
+    ds = div2k_pairs(scale, split, download, data_dir).filter(large_enough).repeat()
     ds = ds.shuffle(64, seed=seed).map(crop, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
-def sr_dataset(source=None, scale=2, patch_size=96, batch_size=16, augment=True, seed=None):
-    """An endless ``tf.data.Dataset`` of (lr, hr) batches from any source, "div2k" included."""
+def sr_dataset(source=None, scale=2, patch_size=96, batch_size=16, augment=True, seed=None, download=None):
+    """An endless ``tf.data.Dataset`` of (lr, hr) batches from any source, "div2k" included
+    (``download`` applies to DIV2K only)."""
     if isinstance(source, str) and source.lower().startswith("div2k"):
-        return div2k_dataset(scale, patch_size, batch_size, augment=augment, seed=seed)
+        return div2k_dataset(scale, patch_size, batch_size, augment=augment, seed=seed, download=download)
     return patch_pairs(source, scale, patch_size, augment).dataset(batch_size, seed)
