@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cv2course.checks import check_positive_int, check_scale
+
 Y_WEIGHTS = (65.481, 128.553, 24.966)
 
 
@@ -61,8 +63,7 @@ def _pair(hr, sr, scale):
             raise ValueError(f"{name} contains NaN or infinite values")
     if hr.shape != sr.shape:
         raise ValueError(f"hr and sr must have the same shape, got {hr.shape} and {sr.shape}")
-    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or scale < 0:
-        raise ValueError(f"scale (pixels shaved from each border) must be a non-negative integer, got {scale!r}")
+    check_positive_int(scale, "scale (pixels shaved from each border)", allow_zero=True)
     return quantize(hr), quantize(sr)
 
 
@@ -189,11 +190,6 @@ class SRScores:
         return self.table()
 
 
-def _check_scale(scale):
-    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or not 2 <= scale <= 4:
-        raise ValueError(f"scale must be 2, 3 or 4, got {scale!r}")
-    return int(scale)
-
 
 def image_pairs(folder, scale):
     """[(name, hr, lr)] from ``folder``: ``*_HR.*``/``*_LR.*`` pairs, or HR images only.
@@ -206,7 +202,7 @@ def image_pairs(folder, scale):
     from cv2course.data import image_files, load_image
     from cv2course.sr.resize import downscale, mod_crop
 
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     root = Path(folder)
     if (root / f"x{scale}").is_dir():
         root = root / f"x{scale}"
@@ -273,7 +269,7 @@ def evaluate(model_or_method, folder, scale, rgb=False, keep_images=False, name=
     :func:`ssim` (Y channel, 8-bit output, ``scale`` pixels shaved) unless ``rgb=True``.
     Returns :class:`SRScores` (``.table()``, ``.mean_psnr``, ``.mean_ssim``).
     """
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     label, fn = super_resolver(model_or_method, scale)
     pairs = image_pairs(folder, scale)
     names, p, s, images = [], [], [], []

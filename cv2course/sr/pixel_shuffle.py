@@ -11,11 +11,12 @@ two orders differ, so weights do not transfer without a permutation.)
 import keras
 from keras import ops
 
+from cv2course.checks import check_positive_int, check_scale
+
 
 def pixel_shuffle(x, scale):
     """Rearrange (n, h, w, scale²·C) into (n, scale·h, scale·w, C) (``depth_to_space``)."""
-    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
-        raise ValueError(f"scale must be a positive integer, got {scale!r}")
+    scale = check_positive_int(scale, "scale")
     x = ops.convert_to_tensor(x)
     if len(x.shape) != 4:
         raise ValueError(f"pixel_shuffle expects a 4-D (n, h, w, c) tensor, got shape {tuple(x.shape)}")
@@ -52,8 +53,7 @@ class PixelShuffle(keras.layers.Layer):
 
 def upsampling_steps(scale):
     """Sub-pixel steps used for an overall factor: 2 → [2], 3 → [3], 4 → [2, 2]."""
-    if isinstance(scale, bool) or not isinstance(scale, int) or not 2 <= scale <= 4:
-        raise ValueError(f"scale must be 2, 3 or 4, got {scale!r}")
+    scale = check_scale(scale)
     return [2, 2] if scale == 4 else [scale]
 
 

@@ -21,7 +21,7 @@ function every super-resolution benchmark used to make its low-resolution inputs
 """
 import numpy as np
 
-from cv2course.checks import check_choice
+from cv2course.checks import check_choice, check_positive, check_scale
 
 METHODS = ("nearest", "bilinear", "bicubic")
 
@@ -120,8 +120,7 @@ def imresize(image, scale=None, output_shape=None, method="bicubic", antialiasin
     if (scale is None) == (output_shape is None):
         raise ValueError("give exactly one of scale (a positive number) and output_shape (height, width)")
     if scale is not None:
-        if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)) or scale <= 0:
-            raise ValueError(f"scale must be a positive number, got {scale!r}")
+        check_positive(scale, "scale")
         scales = (float(scale), float(scale))
         out_size = output_size(in_size, float(scale))
     else:
@@ -146,11 +145,6 @@ def imresize(image, scale=None, output_shape=None, method="bicubic", antialiasin
     return out.astype(np.float32)
 
 
-def _check_scale(scale):
-    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or not 2 <= scale <= 4:
-        raise ValueError(f"scale must be 2, 3 or 4, got {scale!r}")
-    return int(scale)
-
 
 def upscale(image, scale, method="bicubic"):
     """Enlarge (h, w[, c]) or (n, h, w, c) images by an integer factor with interpolation.
@@ -158,7 +152,7 @@ def upscale(image, scale, method="bicubic"):
     ``method``: "nearest", "bilinear" or "bicubic" (MATLAB's kernels; the SR papers'
     "bicubic" baseline is ``upscale(lr, s, "bicubic")``).
     """
-    return imresize(image, scale=_check_scale(scale), method=method)
+    return imresize(image, scale=check_scale(scale), method=method)
 
 
 def downscale(image, scale, uint8=True):
@@ -169,7 +163,7 @@ def downscale(image, scale, uint8=True):
     it is rounded to 8 bits after each axis like MATLAB on a uint8 image: away from the
     borders this gives the Set5/Set14 LR files bit for bit (x3) or to ±1 level (x2, x4).
     """
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     arr = np.asarray(image)
     hw = (1, 2) if arr.ndim == 4 else (0, 1)
     h, w = arr.shape[hw[0]] // scale, arr.shape[hw[1]] // scale
