@@ -1,8 +1,18 @@
 """Comparing distributions and evaluating generators: KL, JS, Earth Mover, IS, FID/FD, KID, PRD.
 
 Light to import: NumPy only at import time; SciPy and Keras load inside the functions that
-need them (``keras_metrics`` imports Keras and is not imported here).
+need them. The Keras pieces (``GeneratorMetrics``, the callback that tracks FD/KD/IS while a
+generator trains, and the ``FrechetDistance``/``KernelDistance`` metrics) are imported on
+first use.
+
+Names: "FID"/"KID"/"IS" unqualified only for the 2015 TF Inception graph that TTUR,
+pytorch-fid and clean-fid use (``extractor="inception-ttur"``, weights from a file), whose
+published numbers they reproduce. Keras' ImageNet InceptionV3 is a different network
+(retrained weights, other pooling in its last blocks): its scores are "FID (Keras
+InceptionV3)" and are not comparable with published FIDs. Every other extractor gives
+"FD (name)".
 """
+from cv2course.lazy import lazy_exports
 from cv2course.metrics.divergences import (TransportResult, distance_cost, earth_movers_distance,
                                            earth_movers_distance_1d, emd_box_example, js_divergence, kl_divergence,
                                            transport_cost)
@@ -22,4 +32,8 @@ __all__ = [
     "kernel_inception_distance", "kl_divergence", "knn_radii", "label_for", "mmd2_unbiased",
     "polynomial_kernel", "precision_recall", "precision_recall_of", "statistics_of", "trace_sqrt_product",
     "transport_cost",
-]
+] + ["FrechetDistance", "GeneratorMetrics", "KernelDistance", "metric_key"]
+
+_LAZY = {"GeneratorMetrics": "generator_metrics", "metric_key": "generator_metrics",
+         "FrechetDistance": "keras_metrics", "KernelDistance": "keras_metrics"}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
