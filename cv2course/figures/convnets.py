@@ -135,18 +135,12 @@ def activations(seed):
     return fig
 
 
-@figure("filters", kind="image", lecture=LEARN,
-        caption="Filter visualisation by gradient ascent on the input (random jitter, small L2 pull to gray): "
-                "images that maximise 8 channels of each layer of VGG16. Shallow layers like colours and "
-                "oriented edges, deeper ones textures and repeated patterns.")
-def filters(seed):
-    import matplotlib.pyplot as plt
-
+def _filter_rows(layers, seed, **options):
+    """Eight active channels of each layer, visualised with ``options`` (one row per layer)."""
     from cv2course import settings
     from cv2course.data import sample_image
     from cv2course.featviz import visualize_filters
 
-    layers = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
     size, steps = settings.pick(64, 16), settings.pick(60, 3)
     extractor = _extractor(layers)
     # channels that respond to a photo at all: some channels of the bundled weights are silent everywhere
@@ -156,16 +150,50 @@ def filters(seed):
         active = np.flatnonzero(np.asarray(acts[layer]).max(axis=(0, 1, 2)) > 0)
         pool = active if len(active) >= 8 else np.arange(extractor.get_layer(layer).filters)
         channels = np.random.default_rng(seed + i).choice(pool, 8, replace=False)
-        rows.append(visualize_filters(layer, channels, size=size, steps=steps, extractor=extractor, seed=seed))
-    fig, axes = plt.subplots(len(layers), 8, figsize=(12, 1.6 * len(layers)))
-    for r, (layer, images) in enumerate(zip(layers, rows)):
+        rows.append(visualize_filters(layer, channels, size=size, steps=steps, extractor=extractor, seed=seed,
+                                      **options))
+    return rows
+
+
+def _image_rows(rows, labels, width=12):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(rows), 8, figsize=(width, 1.6 * len(rows)))
+    for r, (label, images) in enumerate(zip(labels, rows)):
         for c, img in enumerate(images):
             axes[r, c].imshow(img)
             axes[r, c].set_xticks([])
             axes[r, c].set_yticks([])
-        axes[r, 0].set_ylabel(layer, fontsize=9)
+        axes[r, 0].set_ylabel(label, fontsize=9)
     fig.tight_layout()
     return fig
+
+
+@figure("filters", kind="image", lecture=LEARN,
+        caption="Filter visualisation by gradient ascent on the input with Olah et al.'s regularisers (a "
+                "colour-decorrelated Fourier image, random padding, jitter and scaling): images that maximise 8 "
+                "channels of each layer of VGG16. Shallow layers like colours and oriented edges, deeper ones "
+                "textures and repeated patterns.")
+def filters(seed):
+    from cv2course.featviz.filters import REGULARIZED
+
+    layers = ("block1_conv2", "block2_conv2", "block3_conv3", "block4_conv3", "block5_conv3")
+    return _image_rows(_filter_rows(layers, seed, **REGULARIZED), layers)
+
+
+@figure("filters_plain_vs_regularized", kind="image", lecture=LEARN,
+        caption="The same 8 channels of VGG16 block3_conv3 and block4_conv3, by plain gradient ascent on pixels "
+                "(jitter and an L2 pull to gray: high-frequency patterns) and with Olah et al.'s regularisers "
+                "(Fourier image with decorrelated colours, random padding, jitter and scaling).")
+def filters_plain_vs_regularized(seed):
+    from cv2course.featviz.filters import REGULARIZED
+
+    layers = ("block3_conv3", "block4_conv3")
+    plain = _filter_rows(layers, seed)
+    regularized = _filter_rows(layers, seed, **REGULARIZED)
+    rows = [plain[0], regularized[0], plain[1], regularized[1]]
+    labels = [f"{layer}\n{kind}" for layer in layers for kind in ("plain", "regularised")]
+    return _image_rows(rows, labels)
 
 
 @figure("top_patches", kind="image", lecture=LEARN,

@@ -46,3 +46,30 @@ def test_gaussian_blur_keeps_constants_and_removes_a_checkerboard():
     board = (np.indices((10, 10)).sum(0) % 2).astype(np.float32)[None, ..., None].repeat(3, -1)
     blurred = ip.gaussian_blur(tf.constant(board), 1.0).numpy()
     assert blurred[:, 3:-3, 3:-3].std() < 0.1 * board.std()
+
+
+def _high_frequency_share(images):
+    gray = images.mean(-1)
+    power = np.abs(np.fft.fft2(gray - gray.mean(axis=(1, 2), keepdims=True))) ** 2
+    f = np.abs(np.fft.fftfreq(gray.shape[1]))
+    high = np.maximum(f[:, None], f[None, :]) > 0.25
+    return power[:, high].sum() / power.sum()
+
+
+def test_regularised_visualisation_climbs_and_has_less_high_frequency_than_plain():
+    from cv2course.backbones import vgg_features
+    from cv2course.featviz import visualize_filters
+    from cv2course.featviz.filters import REGULARIZED
+
+    extractor = vgg_features(["block2_conv2"], arch="vgg16", weights="bundled")
+    options = {"size": 32, "steps": 8, "extractor": extractor, "return_history": True}
+    plain, _ = visualize_filters("block2_conv2", [1, 3], **options)
+    regularised, history = visualize_filters("block2_conv2", [1, 3], **options, **REGULARIZED)
+    assert regularised.shape == (2, 32, 32, 3) and regularised.min() >= 0 and regularised.max() <= 1
+    assert np.all(history[-1] > history[0])
+    assert _high_frequency_share(regularised) < 0.5 * _high_frequency_share(plain)
+    with pytest.raises(ValueError, match="blur"):
+        visualize_filters("block2_conv2", [1], size=16, steps=1, extractor=extractor, parameterization="fourier",
+                          blur=1.0)
+    with pytest.raises(ValueError, match="parameterization"):
+        visualize_filters("block2_conv2", [1], size=16, steps=1, extractor=extractor, parameterization="wavelet")
