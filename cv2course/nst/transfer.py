@@ -2,8 +2,11 @@
 
 A frozen VGG gives the activations; the targets (content activations, style Gram
 matrices) are computed once; the generated image is the only variable. One step is a
-``tf.function`` with ``tf.GradientTape``; pixels stay in [0, 1] (clipped after each Adam
-step, bounds for L-BFGS-B).
+``tf.function`` with ``tf.GradientTape``, traced once per image shape and reused by every
+:meth:`StyleTransfer.run`; pixels stay in [0, 1] (clipped after each Adam step, bounds for
+L-BFGS-B). Coarse to fine (the default with L-BFGS): optimise at 1/4 and 1/2 of the size
+first and upsample each result as the start of the next level; the last level minimises the
+slides' loss at full size, unchanged.
 
     >>> st = StyleTransfer.from_preset("course")
     >>> result = st.run("tuebingen.jpg", "starry_night.jpg")
@@ -19,6 +22,8 @@ from cv2course.nst import losses
 
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "style")
+LBFGS_LEVELS = 3  # the default number of levels with L-BFGS (Adam: 1, the tutorial's loop)
+MIN_LEVEL_SIDE = 32  # coarser levels are skipped: VGG's block5 would see 2x2 px or less
 
 
 @dataclasses.dataclass
@@ -27,8 +32,10 @@ class StyleResult:
 
     ``image``: (H, W, 3) float32 in [0, 1]. ``history``: lists indexed by step (entry k is
     the image after k steps, entry 0 the start image): ``step``, ``time`` (seconds since
-    the start), ``total``, ``content``, ``style``, ``tv`` and ``style/<layer>``,
-    ``content/<layer>`` (unweighted costs of each layer).
+    the start), ``evaluations`` (loss-and-gradient evaluations so far, line searches
+    included), ``level`` (0 = coarsest; costs are those of that level's size, so only
+    the last level's are the full-size loss), ``total``, ``content``, ``style``, ``tv`` and
+    ``style/<layer>``, ``content/<layer>`` (unweighted costs of each layer).
     """
     image: np.ndarray
     history: dict
@@ -54,6 +61,32 @@ def _as_layer_weights(layers, name):
         return out
     layers = list(layers)
     return {str(layer): 1.0 / len(layers) for layer in layers}
+
+
+def split_steps(steps, levels):
+    """Iterations per level, coarse to fine, summing to ``steps``: 5/8 at the coarsest level, then
+    5/8 of the rest, ..., so that most iterations are the cheap ones (a level costs 1/4 of the
+    next) while the full-size level still gets enough to restore fine texture; every level
+    gets at least one when ``steps >= levels``."""
+    out, rest = [], int(steps)
+    for k in range(levels - 1):
+        n = min(max((rest * 5 + 4) // 8, 1), rest - (levels - 1 - k))
+        out.append(max(n, 0))
+        rest -= out[-1]
+    return tuple(out + [rest])
+
+
+def level_shapes(shape, levels):
+    """(h, w) of each level, coarse to fine: the last is ``shape``, each one before half the next;
+    levels whose longer side would fall below :data:`MIN_LEVEL_SIDE` are left out."""
+    h, w = int(shape[0]), int(shape[1])
+    out = [(h, w)]
+    for k in range(1, levels):
+        scale = 0.5 ** k
+        if max(h, w) * scale < MIN_LEVEL_SIDE:
+            break
+        out.insert(0, (max(1, round(h * scale)), max(1, round(w * scale))))
+    return out
 
 
 def long_side_size(image, size):
@@ -111,13 +144,18 @@ class StyleTransfer:
     :func:`cv2course.backbones.vgg_features` (``pooling="avg"`` as Gatys suggests).
     ``optimizer``: ``"adam"`` (``learning_rate``, ``beta_1``, ``epsilon``; the TF tutorial
     uses 0.02, 0.99, 0.1) or ``"lbfgs"`` (SciPy's L-BFGS-B with bounds [0, 1], as Gatys).
-    ``steps``, ``size`` (longer side in pixels; None keeps the images' own sizes) and
-    ``init`` ("content", "noise", "style" or an image) are the defaults of :meth:`run`.
+    ``levels``: coarse to fine over that many sizes (each half the next; the start image is
+    resized to the coarsest, each result upsampled to start the next, ``steps`` split by
+    :func:`split_steps`); None means 3 with L-BFGS and 1 (a single size) with Adam.
+    ``steps``, ``size`` (longer side in pixels; None keeps the images' own sizes),
+    ``init`` ("content", "noise", "style" or an image) and ``levels`` are the defaults of
+    :meth:`run`. The step functions are traced once per image shape and kept
+    (:attr:`tracing_count`), so later runs at the same sizes start at once.
     """
 
     def __init__(self, content_layers="block5_conv2", style_layers=None, alpha=10.0, beta=40.0, gamma=0.0,
                  arch="vgg19", weights="auto", pooling="max", optimizer="adam", learning_rate=0.02, beta_1=0.99,
-                 epsilon=0.1, steps=300, size=256, init="content", extractor=None):
+                 epsilon=0.1, steps=300, size=256, init="content", extractor=None, levels=None):
         from cv2course.backbones import vgg_layer_names
 
         if style_layers is None:
@@ -140,8 +178,11 @@ class StyleTransfer:
         self.steps = int(check_positive(steps, "steps", allow_zero=True, integer=True))
         self.size = None if size is None else int(check_positive(size, "size", integer=True))
         self.init = init
+        self.levels = None if levels is None else int(check_positive(levels, "levels", integer=True))
         self.arch, self.weights, self.pooling = arch, weights, pooling
         self._extractor = extractor
+        self._value_and_grad = None  # tf.function, traced once per image shape
+        self._adam = {}  # image shape -> (image variable, Adam, traced train step)
 
     @classmethod
     def from_preset(cls, name="course", **overrides):
@@ -164,6 +205,12 @@ class StyleTransfer:
     @property
     def weights_label(self):
         return getattr(self.extractor, "weights_label", "custom extractor")
+
+    @property
+    def tracing_count(self):
+        """How many times this transfer's step functions were traced: one per optimiser and image shape."""
+        fns = [self._value_and_grad] + [step for _, _, step in self._adam.values()]
+        return sum(fn.experimental_get_tracing_count() for fn in fns if fn is not None)
 
     def features(self, image):
         """{layer: activation (1, h, w, c)} of one [0, 1] image (H, W, 3) or (1, H, W, 3)."""
@@ -254,7 +301,8 @@ class StyleTransfer:
         return img
 
     def run(self, content, style=None, steps=None, size=None, optimizer=None, init=None, style_blend=None,
-            preserve_color=False, shape=None, callback=None, callback_every=10, verbose=1, seed=0, max_seconds=None):
+            preserve_color=False, shape=None, callback=None, callback_every=10, verbose=1, seed=0, max_seconds=None,
+            levels=None):
         """Optimise the image; return a :class:`StyleResult`.
 
         ``content`` / ``style``: file paths, sample-image names or [0, 1] arrays (``style``
@@ -268,10 +316,21 @@ class StyleTransfer:
         the progress bar. ``max_seconds`` stops early once that much time has passed (the
         history then has fewer entries): a wall-time budget.
         """
-        steps = self.steps if steps is None else int(check_positive(steps, "steps", allow_zero=True, integer=True))
+        steps = self.steps if steps is None else steps
+        per_level = None
+        if isinstance(steps, (list, tuple)):
+            per_level = tuple(int(check_positive(n, "steps", allow_zero=True, integer=True)) for n in steps)
+            if not per_level:
+                raise ValueError("steps as a sequence needs one count per level (coarse to fine), got an empty one")
+            levels = len(per_level)
+        else:
+            steps = int(check_positive(steps, "steps", allow_zero=True, integer=True))
         size = self.size if size is None else int(check_positive(size, "size", integer=True))
         optimizer = check_choice(optimizer or self.optimizer, "optimizer", OPTIMIZERS)
         init = self.init if init is None else init
+        levels = self.levels if levels is None else int(check_positive(levels, "levels", integer=True))
+        if levels is None:
+            levels = LBFGS_LEVELS if optimizer == "lbfgs" else 1
         check_positive(callback_every, "callback_every", integer=True)
         if max_seconds is not None:
             check_positive(max_seconds, "max_seconds")
@@ -298,54 +357,136 @@ class StyleTransfer:
             if styles is not None:
                 styles = [np.repeat(match_luminance(_luminance(s), content_y)[..., None], 3, axis=-1) for s in styles]
 
-        targets = self.targets(content_img, styles, style_blend)
-        start = self._start_image(init, content_img, out_shape, seed)
-        if start is None:  # init="style"
-            from cv2course.data import resize_image
+        from cv2course.data import resize_image
 
+        final_targets = self.targets(content_img, styles, style_blend)  # checks the inputs before any work
+        shapes = level_shapes(out_shape, levels)
+        if per_level is None:
+            shapes = shapes[-max(1, min(len(shapes), steps)):]  # at least one step per level
+            level_steps = split_steps(steps, len(shapes))
+        else:
+            level_steps = per_level[-len(shapes):]  # levels below MIN_LEVEL_SIDE are dropped, coarsest first
+        first = shapes[0] + (3,)
+        coarse = len(shapes) > 1
+        start = self._start_image(init, resize_image(content_img, shapes[0]) if coarse and content_img is not None
+                                  else content_img, first, seed)
+        if start is None:  # init="style"
             if not styles:
                 raise ValueError("init='style' needs a style image")
-            start = resize_image(styles[0], out_shape[:2])
+            start = resize_image(styles[0], shapes[0])
         elif preserve_color and isinstance(init, str) and init == "noise":
             start = np.repeat(start[..., :1], 3, axis=-1)
 
+        history, image = {}, start
         t0 = time.perf_counter()
-        if optimizer == "adam":
-            image, history = self._run_adam(start, targets, steps, callback, callback_every, verbose, max_seconds)
-        else:
-            image, history = self._run_lbfgs(start, targets, steps, callback, callback_every, verbose, max_seconds)
+        for level, (level_shape, n) in enumerate(zip(shapes, level_steps)):
+            last = level == len(shapes) - 1
+            if level:
+                image = np.clip(resize_image(image, level_shape), 0.0, 1.0)
+            scale = level_shape[0] / out_shape[0] if out_shape[0] else 1.0
+            level_content = content_img if last or content_img is None else resize_image(content_img, level_shape)
+            level_styles = styles if last or styles is None else [
+                resize_image(s_img, (max(1, round(s_img.shape[0] * scale)), max(1, round(s_img.shape[1] * scale))))
+                for s_img in styles]
+            targets = final_targets if last else self.targets(level_content, level_styles, style_blend)
+            done = time.perf_counter() - t0  # the coarse targets' time counts too
+            budget = None if max_seconds is None else max(max_seconds - done, 0.0)
+            level_callback, stopped = None, []
+            if callback is not None:
+                offset = history["step"][-1] if history else 0
+
+                def level_callback(step, img, terms, offset=offset, last=last):
+                    if step or not offset:  # a level's start image is the previous level's end
+                        try:
+                            callback(offset + step, img if last else resize_image(img, out_shape[:2]), terms)
+                        except StopIteration:
+                            stopped.append(True)
+                            raise
+            run_level = self._run_adam if optimizer == "adam" else self._run_lbfgs
+            image, level_history = run_level(image, targets, n, level_callback, callback_every, verbose, budget)
+            self._append_level(history, level_history, level, done)
+            out_of_time = max_seconds is not None and history["time"][-1] >= max_seconds
+            if (stopped or out_of_time) and not last:
+                image = np.clip(resize_image(image, out_shape[:2]), 0.0, 1.0)
+                break
         seconds = time.perf_counter() - t0
         if color_source is not None:
             image = combine_luminance(image.mean(axis=-1), color_source)
         return StyleResult(image=image, history=history, seconds=seconds, weights_label=self.weights_label)
 
     @staticmethod
-    def _record(history, step, seconds, terms):
+    def _append_level(history, level_history, level, seconds_before):
+        """Append one level's history: steps and times continue, the level's step 0 (the
+        previous level's end, upsampled) is kept only for the first level."""
+        skip = 1 if history else 0
+        offsets = {name: history[name][-1] if history else 0 for name in ("step", "evaluations")}
+        n = len(level_history["step"]) - skip
+        history.setdefault("level", []).extend([level] * n)
+        for name, values in level_history.items():
+            if name in offsets:
+                values = [offsets[name] + v for v in values]
+            elif name == "time":
+                values = [seconds_before + v for v in values]
+            history.setdefault(name, []).extend(values[skip:])
+
+    @staticmethod
+    def _record(history, step, seconds, terms, evaluations):
         history.setdefault("step", []).append(step)
         history.setdefault("time", []).append(seconds)
+        history.setdefault("evaluations", []).append(evaluations)
         for name, value in terms.items():
             history.setdefault(name, []).append(float(value))
 
-    def _run_adam(self, start, targets, steps, callback, every, verbose, max_seconds=None):
+    def _value_and_grad_fn(self):
+        """The traced (costs, gradient) of an image (1, H, W, 3) against targets passed in."""
+        if self._value_and_grad is None:
+            import tensorflow as tf
+
+            @tf.function(autograph=False)  # plain Python over layer dicts: nothing to convert
+            def value_and_grad(x, targets):
+                with tf.GradientTape() as tape:
+                    tape.watch(x)
+                    terms = self.costs(x, targets)
+                return terms, tape.gradient(terms["total"], x)
+
+            self._value_and_grad = value_and_grad
+        return self._value_and_grad
+
+    def _adam_state(self, start):
+        """This shape's image variable and Adam, reset to ``start`` and zero moments, and its traced step."""
         import keras
+        import tensorflow as tf
+
+        shape = (1,) + tuple(start.shape)
+        if shape not in self._adam:
+            image = tf.Variable(tf.zeros(shape), dtype=tf.float32, name="generated_image")
+            opt = keras.optimizers.Adam(learning_rate=self.learning_rate, beta_1=self.beta_1, epsilon=self.epsilon)
+            opt.build([image])
+
+            @tf.function
+            def train_step(targets):
+                with tf.GradientTape() as tape:
+                    terms = self.costs(image, targets)
+                grad = tape.gradient(terms["total"], image)
+                opt.apply_gradients([(grad, image)])
+                image.assign(tf.clip_by_value(image, 0.0, 1.0))
+                return terms
+
+            self._adam[shape] = (image, opt, train_step)
+        image, opt, train_step = self._adam[shape]
+        image.assign(start[None])
+        for v in opt.variables:
+            if v.name != "learning_rate":  # the step counter and the moments start afresh
+                v.assign(tf.zeros_like(v))
+        return image, train_step
+
+    def _run_adam(self, start, targets, steps, callback, every, verbose, max_seconds=None):
         import tensorflow as tf
         from tqdm.auto import tqdm
 
-        image = tf.Variable(start[None], dtype=tf.float32, name="generated_image")
-        opt = keras.optimizers.Adam(learning_rate=self.learning_rate, beta_1=self.beta_1, epsilon=self.epsilon)
-        opt.build([image])
-
-        @tf.function
-        def train_step():
-            with tf.GradientTape() as tape:
-                terms = self.costs(image, targets)
-            grad = tape.gradient(terms["total"], image)
-            opt.apply_gradients([(grad, image)])
-            image.assign(tf.clip_by_value(image, 0.0, 1.0))
-            return terms
-
-        evaluate = tf.function(lambda: self.costs(image, targets))
-        history = {}
+        image, train_step = self._adam_state(start)
+        value_and_grad = self._value_and_grad_fn()
+        history, stopped = {}, False
         t0 = time.perf_counter()
         with tqdm(total=steps, desc="style transfer (Adam)", disable=not verbose, leave=False) as bar:
             for step in range(steps):
@@ -354,18 +495,28 @@ class StyleTransfer:
                     steps = step
                     break
                 before = image.numpy()[0] if callback is not None and step % every == 0 else None
-                terms = train_step()  # costs of the image before this update
-                self._record(history, step, seconds, terms)
+                terms = train_step(targets)  # costs of the image before this update
+                self._record(history, step, seconds, terms, evaluations=step + 1)
                 if before is not None:
-                    callback(step, before, {k: float(v) for k, v in terms.items()})
+                    try:
+                        callback(step, before, {k: float(v) for k, v in terms.items()})
+                    except StopIteration:  # the callback ends the run with the image it saw
+                        image.assign(before[None])
+                        for name in history:
+                            history[name].pop()
+                        steps, stopped = step, True
+                        break
                 bar.update(1)
                 bar.set_postfix(loss=f"{float(terms['total']):.4g}")
         seconds = time.perf_counter() - t0
-        terms = evaluate()
-        self._record(history, steps, seconds, terms)
         result = image.numpy()[0]
-        if callback is not None:
-            callback(steps, result, {k: float(v) for k, v in terms.items()})
+        terms, _ = value_and_grad(tf.constant(result[None]), targets)
+        self._record(history, steps, seconds, terms, evaluations=steps + 1)
+        if callback is not None and not stopped:
+            try:
+                callback(steps, result, {k: float(v) for k, v in terms.items()})
+            except StopIteration:
+                pass
         return result, history
 
     def _run_lbfgs(self, start, targets, steps, callback, every, verbose, max_seconds=None):
@@ -374,28 +525,24 @@ class StyleTransfer:
         from tqdm.auto import tqdm
 
         shape = (1,) + start.shape
-
-        @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)])
-        def value_and_grad(x):
-            with tf.GradientTape() as tape:
-                tape.watch(x)
-                terms = self.costs(x, targets)
-            return terms, tape.gradient(terms["total"], x)
-
+        value_and_grad = self._value_and_grad_fn()
         last = {}
 
         def fun(flat):
-            terms, grad = value_and_grad(tf.constant(flat.reshape(shape), tf.float32))
-            last.update(x=flat.copy(), terms=terms)
+            terms, grad = value_and_grad(tf.constant(flat.reshape(shape), tf.float32), targets)
+            last.update(x=flat.copy(), terms=terms, evaluations=last.get("evaluations", 0) + 1)
             return float(terms["total"]), grad.numpy().astype(np.float64).ravel()
 
         history = {}
         t0 = time.perf_counter()
         x0 = np.clip(start, 0.0, 1.0).astype(np.float64).ravel()
         fun(x0)
-        self._record(history, 0, 0.0, last["terms"])
+        self._record(history, 0, 0.0, last["terms"], last["evaluations"])
         if callback is not None:
-            callback(0, start, {k: float(v) for k, v in last["terms"].items()})
+            try:
+                callback(0, start, {k: float(v) for k, v in last["terms"].items()})
+            except StopIteration:
+                steps = 0
         bar = tqdm(total=steps, desc="style transfer (L-BFGS)", disable=not verbose, leave=False)
         count = [0]
 
@@ -404,7 +551,7 @@ class StyleTransfer:
                 fun(xk)
             count[0] += 1
             seconds = time.perf_counter() - t0
-            self._record(history, count[0], seconds, last["terms"])
+            self._record(history, count[0], seconds, last["terms"], last["evaluations"])
             bar.update(1)
             bar.set_postfix(loss=f"{history['total'][-1]:.4g}")
             if callback is not None and count[0] % every == 0:
@@ -423,7 +570,10 @@ class StyleTransfer:
         bar.close()
         result = final.reshape(start.shape).astype(np.float32)
         if callback is not None and count[0] % every != 0:
-            callback(count[0], result, {k: float(v) for k, v in last["terms"].items()})
+            try:
+                callback(count[0], result, {k: float(v) for k, v in last["terms"].items()})
+            except StopIteration:
+                pass
         return result, history
 
 

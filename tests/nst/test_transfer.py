@@ -151,3 +151,80 @@ def test_bad_inputs_give_clear_errors(extractor, images):
         st.run(None, style, steps=1, verbose=0)
     with pytest.raises(FileNotFoundError):
         st.run("no_such_image.png", style, steps=1, verbose=0)
+
+
+def test_steps_are_traced_once_per_shape_and_reused_across_runs(extractor, images):
+    """Issue 17: a second run() at the same size must not trace again (tracing was ~3 s of every run)."""
+    content, style = images
+    st = make(extractor, content_layers="block4_conv2", beta=0.05, optimizer="lbfgs", levels=1)
+    st.run(content, style, steps=2, verbose=0)
+    assert st.tracing_count == 1
+    st.run(content, style, steps=3, verbose=0, init="noise")
+    assert st.tracing_count == 1
+    st.run(content[:24, :24], style, steps=1, verbose=0)  # a new shape traces once more
+    assert st.tracing_count == 2
+
+
+def test_adam_reuses_its_traced_step_and_starts_afresh_on_every_run(extractor, images):
+    """Reusing the traced step must not reuse Adam's moments: two identical runs give identical results."""
+    content, style = images
+    st = make(extractor, content_layers="block4_conv2", beta=0.05, optimizer="adam", learning_rate=0.05)
+    first = st.run(content, style, steps=3, verbose=0)
+    traces = st.tracing_count  # the Adam step and the final evaluation
+    second = st.run(content, style, steps=3, verbose=0)
+    assert st.tracing_count == traces == 2
+    np.testing.assert_allclose(second.history["total"], first.history["total"], rtol=1e-5)
+    np.testing.assert_array_equal(second.image, first.image)
+
+
+def test_split_steps_and_level_shapes():
+    from cv2course.nst.transfer import level_shapes, split_steps
+
+    for steps in (3, 7, 100, 301):
+        split = split_steps(steps, 3)
+        assert sum(split) == steps and min(split) >= 1 and split[0] >= split[1] >= split[2]
+    assert split_steps(100, 1) == (100,)
+    assert level_shapes((170, 256), 3) == [(42, 64), (85, 128), (170, 256)]
+    assert level_shapes((40, 48), 3) == [(40, 48)]  # a coarser level would be under 32 px
+
+
+def test_coarse_to_fine_starts_each_level_from_the_last_and_ends_at_full_size(extractor):
+    from cv2course.data import resize_image
+
+    content, style = sample_image("chelsea", size=(64, 64)), sample_image("brick", size=(64, 64))
+    st = make(extractor, content_layers="block4_conv2", beta=0.05, optimizer="lbfgs")  # levels: L-BFGS default
+    frames = []
+    result = st.run(content, style, steps=(3, 2), verbose=0, callback_every=1,
+                    callback=lambda step, img, terms: frames.append((step, img.shape)))
+    h = result.history
+    assert h["level"] == [0] * 4 + [1] * 2 and h["step"] == list(range(6))
+    assert np.all(np.diff(h["evaluations"]) >= 1) and np.all(np.diff(h["time"]) >= 0)
+    assert [s for s, _ in frames] == list(range(6)) and {shape for _, shape in frames} == {(64, 64, 3)}
+    # level 0 is the loss at 32 px against targets from the images resized to 32 px
+    small = [resize_image(img, (32, 32)) for img in (content, style)]
+    coarse = st.costs(tf.constant(small[0][None]), st.targets(*small))["total"]
+    np.testing.assert_allclose(h["total"][0], float(coarse), rtol=1e-4)
+    # the last level is the slides' loss at full size, unchanged
+    full = st.costs(tf.constant(result.image[None]), st.targets(content, style))["total"]
+    np.testing.assert_allclose(h["total"][-1], float(full), rtol=1e-4)
+    assert result.image.shape == (64, 64, 3) and 0 <= result.image.min() and result.image.max() <= 1
+    # an int is split over the levels; levels=1 is one size; Adam defaults to one size
+    assert max(st.run(content, style, steps=4, verbose=0).history["level"]) == 1
+    assert set(st.run(content, style, steps=2, levels=1, verbose=0).history["level"]) == {0}
+    assert set(st.run(content, style, steps=2, optimizer="adam", verbose=0).history["level"]) == {0}
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
+def test_a_callback_can_end_the_run(extractor, images, optimizer):
+    content, style = images
+    st = make(extractor, content_layers="block4_conv2", beta=0.05, optimizer=optimizer, levels=1)
+    seen = {}
+
+    def stop_at_two(step, img, terms):
+        seen[step] = img.copy()
+        if step == 2:
+            raise StopIteration
+
+    result = st.run(content, style, steps=10, verbose=0, callback=stop_at_two, callback_every=1)
+    assert result.history["step"] == [0, 1, 2]
+    np.testing.assert_allclose(result.image, seen[2], atol=1e-6)
