@@ -81,3 +81,19 @@ def load_dataset(name="digits", split="train", size=None, channels=None, n=None,
 
     n = settings.pick(None, QUICK_LIMIT) if n is None else n
     return np.asarray(x if n is None else x[:n], np.float32), None
+
+
+def load_train_test(name="digits", size=None, channels=None, test_fraction=0.2, download=None):
+    """((x_train, y_train), (x_test, y_test)) of ``name`` (see :func:`load_dataset`).
+
+    A folder has no test split: its last ``test_fraction`` of images (sorted by path) is
+    held out, and its labels are None.
+    """
+    if name in DATASETS:
+        return (load_dataset(name, "train", size, channels, download=download),
+                load_dataset(name, "test", size, channels, download=download))
+    x, _ = load_dataset(name, "train", size, channels)
+    if len(x) < 2:
+        raise ValueError(f"folder {str(name)!r} has {len(x)} image(s); a train/test split needs at least 2")
+    n_test = min(len(x) - 1, max(1, int(round(test_fraction * len(x)))))
+    return (x[:-n_test], None), (x[-n_test:], None)
