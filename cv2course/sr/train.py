@@ -157,3 +157,20 @@ def export_model(model, path):
     with atomic_path(path) as tmp:
         clean.save(tmp)
     return path
+
+
+def transfer_weights(source, target):
+    """Copy every layer's weights from ``source`` to the layer of the same name and shapes in
+    ``target`` (EDSR's trick: a x3/x4 model starts from the trained x2 body; the upsampler,
+    whose shapes differ, keeps its initialisation). Returns the names of the copied layers."""
+    copied = []
+    for layer in target.layers:
+        try:
+            other = source.get_layer(layer.name)
+        except ValueError:
+            continue
+        ours, theirs = layer.get_weights(), other.get_weights()
+        if ours and len(ours) == len(theirs) and all(a.shape == b.shape for a, b in zip(ours, theirs)):
+            layer.set_weights(theirs)
+            copied.append(layer.name)
+    return copied

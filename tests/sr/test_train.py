@@ -9,7 +9,7 @@ import keras
 from cv2course.sr.data import PatchPairs
 from cv2course.sr.edsr import edsr
 from cv2course.sr.pretrained import load_model
-from cv2course.sr.train import export_model, learning_rate_schedule, train_sr
+from cv2course.sr.train import export_model, learning_rate_schedule, train_sr, transfer_weights
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,20 @@ def test_export_drops_the_optimizer(tmp_path):
     assert not loaded.compiled
     with pytest.raises(ValueError, match=".keras"):
         export_model(model, tmp_path / "m.h5")
+
+
+def test_transfer_weights_copies_the_body_and_keeps_the_new_upsampler():
+    """EDSR's trick: a x3 model starts from the x2 body; layers whose shapes differ stay as built."""
+    keras.utils.set_random_seed(0)
+    x2, x3 = edsr(2, filters=4, blocks=2), edsr(3, filters=4, blocks=2)
+    x3_before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in x3.layers}
+    copied = transfer_weights(x2, x3)
+    assert {"head", "block1_conv1", "block2_conv2", "body_end"} <= set(copied)
+    for name in copied:
+        for a, b in zip(x3.get_layer(name).get_weights(), x2.get_layer(name).get_weights()):
+            np.testing.assert_array_equal(a, b)
+    # the x3 upsampler (4 → 36 channels) has no x2 counterpart of its shape: untouched
+    changed = [layer.name for layer in x3.layers if layer.name not in copied and x3_before[layer.name]
+               and any(not np.array_equal(a, b) for a, b in zip(layer.get_weights(), x3_before[layer.name]))]
+    assert changed == []
+    assert any(layer.get_weights() and layer.name not in copied for layer in x3.layers)
