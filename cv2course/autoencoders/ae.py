@@ -12,15 +12,24 @@ Loss convention (see :mod:`cv2course.autoencoders.losses`): ‖x − x̂‖² su
 pixels of each example, averaged over the global batch. Labels in the data (e.g. the
 ``(image, label)`` pairs of ``cv2course.data.digits(as_dataset=True)``) are ignored: the
 target is always the input itself.
+
+Each model's ``train_step`` is its whole objective and update, top to bottom: the per-replica
+batch mean of the loss, divided by the replicas (``scale_for_replicas``: the optimizer sums
+replica gradients) and by the optimizer's loss scale (``scale_loss``: 1 except under
+"mixed_float16", where ``compile`` makes the optimizer a ``LossScaleOptimizer`` whose
+``apply`` unscales the gradients and skips non-finite steps). Under "mixed_bfloat16" or
+"mixed_float16" (set before building) the networks compute in 16 bits, the losses in float32.
 """
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import layers, ops
 
 from cv2course.autoencoders import losses
 from cv2course.autoencoders.base import EncoderDecoderModel, check_input_shape
 from cv2course.autoencoders.noise import NOISE_KINDS, corrupt
 from cv2course.checks import check_choice, check_positive
+from cv2course.distribute import global_batch_mean, scale_for_replicas
 
 # ---------------------------------------------------------------- input checks
 
@@ -58,23 +67,6 @@ def as_batch(x, expected, name="x"):
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr
-
-
-_SEED_KEY = "seed_generator_state"
-
-
-def save_with_seed_state(store, seed_generator, save_own):
-    """Save a layer's own variables plus its random-draw state, so that a resumed run draws
-    the same noise as an uninterrupted one (Keras does not save SeedGenerator states)."""
-    save_own(store)
-    store[_SEED_KEY] = seed_generator.state
-
-
-def load_with_seed_state(store, seed_generator, load_own):
-    keys = list(store.keys())
-    if _SEED_KEY in keys:
-        seed_generator.state.assign(store[_SEED_KEY])
-    load_own({k: store[k] for k in keys if k != _SEED_KEY})
 
 
 def batched_call(fn, x, batch_size=512):
@@ -218,7 +210,6 @@ class Autoencoder(EncoderDecoderModel):
         self.encoder = encoder
         self.decoder = decoder
         self._check_parts()
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
         self._finish_init(Autoencoder)
 
     def _finish_init(self, cls):
@@ -262,11 +253,20 @@ class Autoencoder(EncoderDecoderModel):
         return ops.convert_to_numpy(losses.mean_squared_error(x, self.reconstruct(x, batch_size)))
 
     # -- training
-    def loss_terms(self, x, training):
-        """Per-replica batch means of every tracked term; ``loss`` is what is minimised."""
-        x_hat = self(x, training=training)
-        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
-        return {"loss": rec, "reconstruction": rec}
+    def train_step(self, data):
+        """x̂ = d(e(x)); one step down ‖x − x̂‖² (batch mean)."""
+        x = self.inputs(data)
+        with tf.GradientTape() as tape:
+            x_hat = self(x, training=True)
+            reconstruction = ops.mean(losses.reconstruction_loss(x, x_hat))
+            scaled = self.optimizer.scale_loss(scale_for_replicas(reconstruction))
+        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)
+        return self.record({"loss": reconstruction, "reconstruction": reconstruction})
+
+    def test_step(self, data):
+        x = self.inputs(data)
+        reconstruction = ops.mean(losses.reconstruction_loss(x, self(x, training=False)))
+        return self.record({"loss": reconstruction, "reconstruction": reconstruction})
 
     # -- serialisation
     def build(self, input_shape=None):
@@ -281,13 +281,14 @@ class Autoencoder(EncoderDecoderModel):
 
 @keras.saving.register_keras_serializable(package="cv2course")
 class DenoisingAutoencoder(Autoencoder):
-    """Reconstruct the clean x from a corrupted x̃: loss ‖x − d(e(x̃))‖².
+    """Reconstruct the clean x from a corrupted x̃ (Vincent et al. 2008): loss ‖x − d(e(x̃))‖².
 
     ``noise``: ``"gaussian"`` (``strength`` = σ, default 0.3) or ``"salt_and_pepper"``
     (``strength`` = fraction of pixels, e.g. 0.2). The corruption happens inside
     ``train_step`` and ``test_step`` (so ``evaluate`` measures denoising); ``call`` and
     ``reconstruct`` denoise whatever they are given. Set ``noise_fn`` (a function x → x̃)
     to replace the random corruption, e.g. with a deterministic one in a parity test.
+    The corruption's random stream is saved with the weights.
     """
 
     def __init__(self, encoder, decoder, noise="gaussian", strength=0.3, seed=None, **kwargs):
@@ -301,35 +302,39 @@ class DenoisingAutoencoder(Autoencoder):
         self.noise_fn = None
         self._finish_init(DenoisingAutoencoder)
 
-    def save_own_variables(self, store):
-        save_with_seed_state(store, self.seed_generator, super().save_own_variables)
-
-    def load_own_variables(self, store):
-        load_with_seed_state(store, self.seed_generator, super().load_own_variables)
-
     def corrupt(self, x):
         """x̃: the injected ``noise_fn`` if set, else the named random corruption."""
         if self.noise_fn is not None:
             return self.noise_fn(x)
         return corrupt(x, self.noise, self.strength, seed=self.seed_generator)
 
-    def loss_terms(self, x, training):
-        x_hat = self(self.corrupt(x), training=training)
-        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
-        return {"loss": rec, "reconstruction": rec}
+    def train_step(self, data):
+        """x̃ ~ q(x̃|x); x̂ = d(e(x̃)); one step down ‖x − x̂‖² against the clean x."""
+        x = self.inputs(data)
+        with tf.GradientTape() as tape:
+            x_hat = self(self.corrupt(x), training=True)
+            reconstruction = ops.mean(losses.reconstruction_loss(x, x_hat))
+            scaled = self.optimizer.scale_loss(scale_for_replicas(reconstruction))
+        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)
+        return self.record({"loss": reconstruction, "reconstruction": reconstruction})
+
+    def test_step(self, data):
+        x = self.inputs(data)
+        reconstruction = ops.mean(losses.reconstruction_loss(x, self(self.corrupt(x), training=False)))
+        return self.record({"loss": reconstruction, "reconstruction": reconstruction})
 
     def get_config(self):
         return {**super().get_config(), "noise": self.noise, "strength": self.strength, "seed": self.seed}
 
 
-
 @keras.saving.register_keras_serializable(package="cv2course")
 class SparseAutoencoder(Autoencoder):
-    """Autoencoder with a sparsity penalty on the code h = e(x).
+    """Autoencoder with a sparsity penalty on the code h = e(x) (Ng 2011).
 
     - ``sparsity="l1"``: loss = ‖x − x̂‖² + λ·Σ_j |h_j| (per example, batch mean);
     - ``sparsity="kl"``: loss = ‖x − x̂‖² + λ·Σ_j KL(ρ ‖ ρ̂_j), ρ̂_j = the mean activation of
-      unit j over the global batch; needs codes in (0, 1) (``code_activation="sigmoid"``).
+      unit j over the global batch (all replicas); needs codes in (0, 1)
+      (``code_activation="sigmoid"``).
 
     ``weight`` is λ, ``target`` is ρ (KL only). Trackers: loss, reconstruction, sparsity
     (the penalty before weighting).
@@ -349,38 +354,39 @@ class SparseAutoencoder(Autoencoder):
         self._finish_init(SparseAutoencoder)
 
     def penalty(self, code):
-        """The unweighted sparsity term of this replica's share of the batch."""
+        """The unweighted sparsity term: batch mean of Σ_j |h_j|, or Σ_j KL(ρ ‖ ρ̂_j)."""
         if self.sparsity == "l1":
             return ops.mean(losses.l1_activity(code))
-        return losses.sparse_kl(self.target, _global_batch_mean(code))
+        return losses.sparse_kl(self.target, global_batch_mean(ops.cast(code, "float32")))
 
-    def loss_terms(self, x, training):
-        code = self.encoder(x, training=training)
-        x_hat = self.decoder(code, training=training)
-        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
+    def train_step(self, data):
+        """h = e(x), x̂ = d(h); one step down ‖x − x̂‖² + λ·penalty(h)."""
+        x = self.inputs(data)
+        with tf.GradientTape() as tape:
+            code = self.encoder(x, training=True)
+            reconstruction = ops.mean(losses.reconstruction_loss(x, self.decoder(code, training=True)))
+            sparsity = self.penalty(code)
+            loss = reconstruction + self.weight * sparsity
+            scaled = self.optimizer.scale_loss(scale_for_replicas(loss))
+        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)
+        return self.record({"loss": loss, "reconstruction": reconstruction, "sparsity": sparsity})
+
+    def test_step(self, data):
+        x = self.inputs(data)
+        code = self.encoder(x, training=False)
+        reconstruction = ops.mean(losses.reconstruction_loss(x, self.decoder(code, training=False)))
         sparsity = self.penalty(code)
-        return {"loss": rec + self.weight * sparsity, "reconstruction": rec, "sparsity": sparsity}
+        return self.record({"loss": reconstruction + self.weight * sparsity, "reconstruction": reconstruction,
+                            "sparsity": sparsity})
 
     def get_config(self):
         return {**super().get_config(), "sparsity": self.sparsity, "weight": self.weight, "target": self.target}
 
 
-def _global_batch_mean(values):
-    """Mean over the batch axis across all replicas: ρ̂ must be the same on every replica,
-    because KL(ρ ‖ ρ̂) is not linear in ρ̂. The all-reduce passes gradients through."""
-    import tensorflow as tf
-
-    total = ops.sum(values, axis=0)
-    count = ops.cast(ops.shape(values)[0], values.dtype)
-    ctx = tf.distribute.get_replica_context()
-    if ctx is not None and ctx.num_replicas_in_sync > 1:
-        total, count = ctx.all_reduce(tf.distribute.ReduceOp.SUM, [total, count])
-    return total / count
-
-
 @keras.saving.register_keras_serializable(package="cv2course")
 class LSTMAutoencoder(Autoencoder):
-    """Sequence autoencoder: LSTM encoder → code → RepeatVector → LSTM decoder → values.
+    """Sequence autoencoder (Srivastava et al. 2015): LSTM encoder → code → RepeatVector → LSTM
+    decoder → values, trained like :class:`Autoencoder` (its ``train_step``).
 
     Inputs are (batch, timesteps, features) float sequences (not limited to [0, 1]);
     :meth:`anomaly_scores` is each sequence's mean squared reconstruction error: trained on

@@ -5,8 +5,14 @@ pixels, time steps or code units) and then averaged over the batch. So the recon
 term of a 28x28 digit is Σ over its 784 pixels of (x − x̂)², and the number a model reports
 as ``reconstruction`` is the batch mean of that sum. Per-pixel MSE (what PCA comparisons
 use) is that number divided by the pixels per example, see :func:`mean_squared_error`.
+Every function computes in float32 whatever its inputs' dtype (a model under a mixed
+precision policy outputs bfloat16 or float16).
 """
 from keras import ops
+
+
+def _float32(x):
+    return ops.cast(ops.convert_to_tensor(x), "float32")
 
 
 def _sum_over_non_batch(values):
@@ -19,8 +25,7 @@ def reconstruction_loss(x, x_hat):
     Sum over every non-batch axis (pixels and channels, or time steps and features); the
     models average it over the (global) batch.
     """
-    x = ops.convert_to_tensor(x)
-    x_hat = ops.convert_to_tensor(x_hat, dtype=x.dtype)
+    x, x_hat = _float32(x), _float32(x_hat)
     if tuple(x.shape) != tuple(x_hat.shape):
         raise ValueError(f"x and x_hat must have the same shape, got {tuple(x.shape)} and {tuple(x_hat.shape)}")
     return _sum_over_non_batch(ops.square(x - x_hat))
@@ -29,7 +34,7 @@ def reconstruction_loss(x, x_hat):
 def mean_squared_error(x, x_hat):
     """Per-example mean squared error (1/D) Σ_pixels (x − x̂)², shape (batch,): the anomaly score
     of a sequence and the number compared with PCA."""
-    x = ops.convert_to_tensor(x)
+    x = _float32(x)
     d = 1
     for s in x.shape[1:]:
         d *= int(s)
@@ -42,8 +47,7 @@ def vae_kl(z_mean, z_log_var):
     The closed form for a diagonal Gaussian encoder against the standard normal prior
     (Kingma & Welling 2014, appendix B); ``z_log_var`` is log σ², summed over latent units.
     """
-    z_mean = ops.convert_to_tensor(z_mean)
-    z_log_var = ops.convert_to_tensor(z_log_var, dtype=z_mean.dtype)
+    z_mean, z_log_var = _float32(z_mean), _float32(z_log_var)
     return -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
 
 
@@ -57,14 +61,14 @@ def sparse_kl(rho, rho_hat, epsilon=1e-7):
     """
     if not 0.0 < float(rho) < 1.0:
         raise ValueError(f"rho (the target activation) must lie in (0, 1), got {rho!r}")
-    rho_hat = ops.clip(ops.convert_to_tensor(rho_hat), epsilon, 1.0 - epsilon)
+    rho_hat = ops.clip(_float32(rho_hat), epsilon, 1.0 - epsilon)
     rho = ops.cast(rho, rho_hat.dtype)
     return ops.sum(rho * ops.log(rho / rho_hat) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - rho_hat)))
 
 
 def l1_activity(code):
     """L1 sparsity penalty Σ_j |h_j| of each example's code, shape (batch,); the model multiplies by λ."""
-    return _sum_over_non_batch(ops.abs(ops.convert_to_tensor(code)))
+    return _sum_over_non_batch(ops.abs(_float32(code)))
 
 
 def negative_elbo(x, x_hat, z_mean, z_log_var, beta=1.0):

@@ -1,29 +1,54 @@
 """The variational autoencoder (Kingma & Welling 2014) and its sampling layer.
 
-The encoder gives a Gaussian q(z|x) = N(μ(x), σ²(x)) per input; a code is drawn with the
+The encoder gives a Gaussian q_φ(z|x) = N(μ(x), σ²(x)) per input; a code is drawn with the
 reparameterisation z = μ + σ ⊙ ε, ε ~ N(0, I), so gradients flow to μ and σ; the decoder
-maps z back to an image. Loss per example (summed over pixels, averaged over the batch):
+maps z back to an image. The loss per example is the negative ELBO (summed over pixels,
+averaged over the batch; :func:`cv2course.autoencoders.losses.negative_elbo`):
 
-    ‖x − x̂‖² + β · KL[N(μ, σ²) ‖ N(0, I)]
+    −ELBO(x) = ‖x − x̂‖² + β · KL[N(μ, σ²) ‖ N(0, I)]
+
+Training is the paper's Algorithm 1 (AEVB, one sample of ε per example), ``VAE.train_step``:
+
+    1  X ← a random minibatch of M examples
+    2  ε ← M random draws from p(ε) = N(0, I)
+    3  z = μ_φ(x) + σ_φ(x) ⊙ ε;  x̂ = d_θ(z)
+    4  g ← ∇_θ,φ mean over the minibatch of −ELBO(x)
+    5  θ, φ ← update with g (Adam(1e-3) by default)
 
 The KL term pulls every q(z|x) towards the prior, which makes the latent space continuous
 (near codes decode to similar images) and complete (any z ~ N(0, I) decodes to a digit).
+
+Distribution and precision: ε is drawn statelessly from the model's seed generator with the
+replica id folded in (replicas draw different ε), and that generator's state is saved with the
+weights (``BackupAndRestore`` resumes the same stream). Under "mixed_bfloat16" or
+"mixed_float16" (set before building) the networks compute in 16 bits, ε and the loss in
+float32, and under "mixed_float16" ``compile`` wraps the optimizer in ``LossScaleOptimizer``
+(the step differentiates ``optimizer.scale_loss(loss)``; ``apply`` unscales).
 """
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 from cv2course.autoencoders import losses
-from cv2course.autoencoders.ae import as_batch, batched_call, check_input_shape, load_with_seed_state, save_with_seed_state
-from cv2course.autoencoders.base import EncoderDecoderModel
+from cv2course.autoencoders.ae import as_batch, batched_call
+from cv2course.autoencoders.base import (EncoderDecoderModel, check_input_shape, load_with_seed_state,
+                                         save_with_seed_state)
 from cv2course.checks import check_positive
+from cv2course.distribute import replica_seed, scale_for_replicas
+
+
+def sample_epsilon(seed_generator, shape):
+    """ε ~ N(0, I) of ``shape``, float32: a stateless Philox draw from ``seed_generator``'s next
+    seed with this replica's id folded in (the same numbers with and without XLA)."""
+    seed = replica_seed(seed_generator.next())
+    return tf.random.stateless_normal(shape, seed=seed, alg="philox")
 
 
 def reparameterize(z_mean, z_log_var, epsilon):
     """z = μ + σ ⊙ ε with σ = exp(½ log σ²): a sample of N(μ, σ²) that is differentiable in μ and σ."""
     z_mean = ops.convert_to_tensor(z_mean)
-    return z_mean + ops.exp(0.5 * ops.convert_to_tensor(z_log_var, dtype=z_mean.dtype)) * ops.convert_to_tensor(
-        epsilon, dtype=z_mean.dtype)
+    return z_mean + ops.exp(0.5 * ops.cast(z_log_var, z_mean.dtype)) * ops.cast(epsilon, z_mean.dtype)
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
@@ -90,22 +115,22 @@ class VAE(EncoderDecoderModel):
         self.decoder = decoder
         self.beta = float(check_positive(beta, "beta", allow_zero=True))
         self.seed = seed
-        self.sampling = Sampling(seed, name="sampling")
+        self.seed_generator = keras.random.SeedGenerator(seed)
         self.epsilon_fn = None
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
         if type(self) is VAE:  # a subclass builds after creating its own state (Keras locks built layers)
             self.build()
 
     # -- forward
-    def draw(self, z_mean, z_log_var):
-        """z = μ + σ ⊙ ε with ε from ``epsilon_fn`` if set, else fresh N(0, I) draws."""
-        epsilon = None if self.epsilon_fn is None else self.epsilon_fn(z_mean)
-        return self.sampling([z_mean, z_log_var], epsilon=epsilon)
+    def sample_epsilon(self, z_mean):
+        """ε ~ N(0, I) shaped like μ: ``epsilon_fn(z_mean)`` if set, else a fresh draw."""
+        if self.epsilon_fn is not None:
+            return ops.cast(self.epsilon_fn(z_mean), "float32")
+        return sample_epsilon(self.seed_generator, ops.shape(z_mean))
 
     def call(self, x, training=False):
         check_input_shape(x, self.input_dims)
         z_mean, z_log_var = self.encoder(x, training=training)
-        z = self.draw(z_mean, z_log_var) if training else z_mean
+        z = reparameterize(z_mean, z_log_var, self.sample_epsilon(z_mean)) if training else z_mean
         return self.decoder(z, training=training)
 
     def encode(self, x, batch_size=512):
@@ -134,25 +159,42 @@ class VAE(EncoderDecoderModel):
         t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
         return self.decode((1.0 - t) * mu_a + t * mu_b)
 
-    # -- training
-    def loss_terms(self, x, training):
-        """Per-replica batch means: reconstruction ‖x − x̂‖², KL, and loss = rec + β·KL."""
-        z_mean, z_log_var = self.encoder(x, training=training)
-        x_hat = self.decoder(self.draw(z_mean, z_log_var), training=training)
-        rec = ops.mean(losses.reconstruction_loss(x, x_hat))
-        kl = ops.mean(losses.vae_kl(z_mean, z_log_var))
-        return {"loss": rec + self.beta * kl, "reconstruction": rec, "kl": kl}
+    # -- training: Algorithm 1 of the module docstring
+    def train_step(self, data):
+        x = self.inputs(data)                                                       # line 1
+        with tf.GradientTape() as tape:
+            z_mean, z_log_var = self.encoder(x, training=True)                      # q_φ(z|x) = N(μ, σ²)
+            epsilon = self.sample_epsilon(z_mean)                                   # line 2
+            x_hat = self.decoder(reparameterize(z_mean, z_log_var, epsilon), training=True)  # line 3
+            loss = ops.mean(losses.negative_elbo(x, x_hat, z_mean, z_log_var, self.beta))  # line 4
+            scaled = self.optimizer.scale_loss(scale_for_replicas(loss))
+        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)  # line 5
+        return self.record({"loss": loss, **elbo_parts(x, x_hat, z_mean, z_log_var)})
+
+    def test_step(self, data):
+        """−ELBO and its parts on one sample of ε per example, without an update."""
+        x = self.inputs(data)
+        z_mean, z_log_var = self.encoder(x, training=False)
+        x_hat = self.decoder(reparameterize(z_mean, z_log_var, self.sample_epsilon(z_mean)), training=False)
+        loss = ops.mean(losses.negative_elbo(x, x_hat, z_mean, z_log_var, self.beta))
+        return self.record({"loss": loss, **elbo_parts(x, x_hat, z_mean, z_log_var)})
 
     # -- serialisation
     def build(self, input_shape=None):
-        # The encoder and decoder arrive built; the sampling layer has no weights.
-        self.sampling.build([tuple(self.encoder.output_shape[0])] * 2)
+        # The encoder and decoder arrive built.
         self.built = True
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable, "beta": self.beta, "seed": self.seed,
                 "encoder": keras.saving.serialize_keras_object(self.encoder),
                 "decoder": keras.saving.serialize_keras_object(self.decoder)}
+
+
+def elbo_parts(x, x_hat, z_mean, z_log_var):
+    """The two terms of −ELBO that the VAE tracks, as batch means: ``reconstruction`` ‖x − x̂‖²
+    and ``kl`` KL[N(μ, σ²) ‖ N(0, I)]."""
+    return {"reconstruction": ops.mean(losses.reconstruction_loss(x, x_hat)),
+            "kl": ops.mean(losses.vae_kl(z_mean, z_log_var))}
 
 
 def conv_vae(input_shape=(28, 28, 1), latent_dim=2, filters=(32, 64), dense_units=128, beta=1.0, seed=None):
