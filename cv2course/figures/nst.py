@@ -39,7 +39,8 @@ def _same_size(images):
 
 @figure("nst_result", kind="image", lecture=LECTURE,
         caption="Neural style transfer (course preset: content block4_conv2, style block1..5_conv1 with λ = 0.2, "
-                "α = 10, β = 0.05, L-BFGS from the content image) on the bundled VGG16.")
+                "α = 10, β = 0.05, L-BFGS from the content image, coarse to fine: 1/4, 1/2, then full size) on the "
+                "bundled VGG16.")
 def nst_result(seed):
     from cv2course import settings
     from cv2course.nst.examples import example_pair
@@ -49,7 +50,8 @@ def nst_result(seed):
     result = _transfer().run(content, style, steps=steps, verbose=0, seed=seed)
     # no wall time in the title: the same seed must give the same file
     return _show(_same_size([content, style, result.image]),
-                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({steps} L-BFGS steps)"], size=3.6)
+                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({steps} L-BFGS steps, coarse to fine)"],
+                 size=3.6)
 
 
 @figure("nst_layers", kind="image", lecture=LECTURE,
@@ -67,7 +69,7 @@ def nst_layers(seed):
     start = np.clip(0.5 + 0.05 * rng.standard_normal(content.shape), 0.0, 1.0).astype(np.float32)
     images, titles = [content], ["content"]
     for layer in layers:
-        st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init=start)
+        st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init=start, levels=1)
         r = st.run(content, None, steps=settings.pick(60, 2), verbose=0, seed=seed)
         images.append(r.image)
         titles.append(layer)
@@ -90,7 +92,7 @@ def texture_synthesis(seed):
     sources, results, titles = [], [], []
     for name in names:
         texture = sample_image(name, size=size)[:size, :size]
-        st = _transfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, init=start)
+        st = _transfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, init=start, levels=1)
         r = st.run(None, texture, steps=steps, shape=(size, size), verbose=0, seed=seed)
         sources.append(texture)
         results.append(r.image)
@@ -158,14 +160,16 @@ def nst_variants(seed):
 
 @figure("adam_vs_lbfgs", kind="plot", lecture=LECTURE,
         caption="The same style-transfer loss (TF tutorial weights, in the course's normalisation) minimised by "
-                "Adam (lr 0.02, β1 0.99, ε 0.1, as in the tutorial) and by L-BFGS-B (as in Gatys et al.), against "
-                "wall time on this CPU.")
+                "Adam (lr 0.02, β1 0.99, ε 0.1, as in the tutorial), by L-BFGS-B (as in Gatys et al.) and by "
+                "L-BFGS-B coarse to fine (1/4 and 1/2 size first; its full-size loss only), against wall time on "
+                "this CPU.")
 def adam_vs_lbfgs(seed):
     import matplotlib.pyplot as plt
 
     from cv2course import settings
     from cv2course.nst import StyleTransfer
     from cv2course.nst.examples import example_pair
+    from cv2course.nst.transfer import split_steps
 
     content, style, _ = example_pair(settings.pick(128, 32))
     steps = settings.pick(100, 3)
@@ -173,12 +177,19 @@ def adam_vs_lbfgs(seed):
         warnings.simplefilter("ignore")
         st = StyleTransfer.from_preset("tf_tutorial", arch=ARCH, weights=WEIGHTS, size=None)
     adam = st.run(content, style, steps=steps, optimizer="adam", verbose=0, seed=seed)
-    lbfgs = st.run(content, style, steps=10 * steps, optimizer="lbfgs", verbose=0, seed=seed,
+    lbfgs = st.run(content, style, steps=10 * steps, optimizer="lbfgs", levels=1, verbose=0, seed=seed,
                    max_seconds=adam.history["time"][-1])
+    coarse = split_steps(steps, 3)[:2]
+    c2f = st.run(content, style, steps=coarse + (10 * steps,), optimizer="lbfgs", verbose=0, seed=seed,
+                 max_seconds=adam.history["time"][-1])
+    full = [k for k, level in enumerate(c2f.history["level"]) if level == max(c2f.history["level"])]
+    c2f_history = {key: [c2f.history[key][k] for k in full] for key in ("time", "total")}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     for h, label in ((adam.history, "Adam"), (lbfgs.history, "L-BFGS")):
         axes[0].plot(h["time"], h["total"], label=label, lw=2)
         axes[1].plot(h["step"], h["total"], label=label, lw=2)
+    # coarse-to-fine against time only: its coarse iterations are cheaper than full-size ones
+    axes[0].plot(c2f_history["time"], c2f_history["total"], label="L-BFGS, coarse to fine", lw=2)
     for ax, xlabel in zip(axes, ("seconds", "steps (L-BFGS: iterations)")):
         ax.set_yscale("log")
         ax.set_xlabel(xlabel)
