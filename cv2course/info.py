@@ -4,6 +4,14 @@
     cv2course info --quick      # what quick mode would use
 """
 import platform
+from pathlib import Path
+
+
+def shipped_weights():
+    """{file name: size} of the weights files inside the installed package (cv2course/weights/)."""
+    folder = Path(__file__).resolve().parent / "weights"
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".md") if folder.is_dir() else []
+    return {p.name: f"{p.stat().st_size / 1e3:.0f} kB in {folder}" for p in files} or {"(none)": f"nothing in {folder}"}
 
 
 def collect():
@@ -26,6 +34,7 @@ def collect():
         "quick mode": settings.QUICK,
         "data folder": str(settings.data_dir()),
         "weights": available_weights(),
+        "shipped weights": shipped_weights(),
     }
 
 

@@ -62,3 +62,45 @@ if __name__ == "__main__":  # python tests/test_notebooks.py NOTEBOOK... prints 
     for arg in sys.argv[1:]:
         _, seconds = run_notebook(Path(arg))
         print(f"{seconds:6.1f} s  {arg}")
+
+
+def test_first_cells_are_generated_from_the_package_version():
+    """Title cell with the Colab badge, install cell with cv2course==X.Y.*: what
+    ``python -m cv2course.notebook_setup notebooks/`` writes, for the current version."""
+    import nbformat
+
+    from cv2course import __version__
+    from cv2course.notebook_setup import notebook_cells
+
+    major, minor = __version__.split(".")[:2]
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        title, install = notebook_cells(nb, path.relative_to(ROOT))
+        assert nb.cells[0].source == title and nb.cells[1].source == install, \
+            f"{path.name}: stale first cells; run `python -m cv2course.notebook_setup notebooks/`"
+        assert f'"cv2course=={major}.{minor}.*"' in install or "CV2COURSE_PIP_SPEC" in os.environ
+        assert "[![Open In Colab]" in title
+
+
+def test_the_badge_and_the_spec_follow_their_settings(monkeypatch):
+    from cv2course import notebook_setup as ns
+
+    assert ns.default_pip_spec("2.7.3") == "cv2course==2.7.*"
+    monkeypatch.setenv("CV2COURSE_PIP_SPEC", "cv2course @ file:///w/cv2course-9.0.0-py3-none-any.whl")
+    assert 'os.environ.get("CV2COURSE_PIP_SPEC", "cv2course @ file:///w/' in ns.install_cell_source()
+    monkeypatch.setenv("CV2COURSE_COLAB_BASE", "https://colab.example/host/blob/main/")
+    assert ns.badge_target("notebooks/05_gan.ipynb") == "https://colab.example/host/blob/main/notebooks/05_gan.ipynb"
+    monkeypatch.delenv("CV2COURSE_COLAB_BASE")
+    assert ns.badge_target("notebooks/05_gan.ipynb") == ns.COLAB_START_PAGE
+    once = ns.title_cell_source("# T\n\nBody", "notebooks/x.ipynb")
+    assert ns.title_cell_source(once, "notebooks/x.ipynb") == once  # regenerating changes nothing
+    assert once.split("\n")[0] == "# T" and once.endswith("\n\nBody")
+
+
+def test_no_file_names_the_nonexistent_repository():
+    import subprocess
+
+    if not (ROOT / ".git").exists():
+        return
+    found = subprocess.run(["git", "grep", "-n", "github.com/" + "cv2course"], cwd=ROOT, capture_output=True, text=True)
+    assert found.stdout == "", found.stdout

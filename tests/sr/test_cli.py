@@ -36,15 +36,49 @@ def test_train_sr_then_upscale_with_the_model(tmp_path, small_image):
 
 def test_errors_exit_with_code_2(tmp_path, small_image, capsys):
     out = str(tmp_path / "o.png")
-    assert main(["upscale", str(small_image), "--scale", "5", "-o", out]) == 2
+    assert main(["upscale", str(small_image), "--scale", "5", "-o", out]) == 2  # no shipped x5 model
+    assert f"shipped EDSR models exist for scale {list(SHIPPED_SCALES)}" in capsys.readouterr().err
+    assert main(["upscale", str(small_image), "--scale", "5", "--method", "bicubic", "-o", out]) == 2
     assert "scale must be 2, 3 or 4" in capsys.readouterr().err
-    assert main(["upscale", str(small_image), "--scale", "3", "-o", out]) == 2  # no shipped x3 model
-    assert "shipped EDSR models exist for scale" in capsys.readouterr().err
+    assert main(["upscale", str(small_image), "--scale", "1", "-o", out]) == 2
+    assert "--scale must be an integer >= 2" in capsys.readouterr().err
     assert main(["upscale", str(tmp_path / "missing.png"), "-o", out]) == 2
     assert main(["upscale", str(small_image), "--model", str(tmp_path / "none.keras"), "-o", out]) == 2
     assert main(["upscale", str(small_image), "-o", str(tmp_path / "out.txt")]) == 2
     assert main(["train-sr", "--steps", "0", "-o", str(tmp_path / "m.keras")]) == 2
     assert main(["train-sr", "-o", str(tmp_path / "m.h5")]) == 2
+
+
+def test_upscale_accepts_every_shipped_scale():
+    from cv2course.cli import build_parser
+
+    text = build_parser()._subparsers._group_actions[0].choices["upscale"].format_help()
+    assert f"shipped models: x{', '.join(map(str, SHIPPED_SCALES))}" in " ".join(text.split())
+
+
+def test_a_failed_write_is_one_line_and_leaves_nothing(tmp_path, small_image, capsys, monkeypatch):
+    """The disk fills up half-way through the PNG: exit 2, one line naming -o/--output, and neither
+    a partial file nor a temporary one left behind; an existing output stays as it was."""
+    from PIL import Image
+
+    def full_disk(self, fp, *args, **kwargs):
+        with open(fp, "wb") as f:
+            f.write(b"\x89PNG half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", full_disk)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    for existing in (False, True):
+        if existing:
+            (out_dir / "up.png").write_bytes(b"old")
+        code = main(["upscale", str(small_image), "--scale", "2", "--method", "bicubic", "-o", str(out_dir / "up.png")])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1
+        assert "cannot write -o/--output" in err and "No space left on device" in err and "nothing was written" in err
+        assert sorted(p.name for p in out_dir.iterdir()) == (["up.png"] if existing else [])
+    assert (out_dir / "up.png").read_bytes() == b"old"
 
 
 @pytest.mark.parametrize("scale", SHIPPED_SCALES)
