@@ -3,13 +3,22 @@
 Extractors (``get_extractor(spec)``), all taking float32 NHWC images in [0, 1] with 1 or
 3 channels:
 
-- ``"inception"``: ImageNet InceptionV3 pool3 (2048-d; ``output="probs"``: its 1000-way
-  softmax). Images are resized to 299×299 with **bilinear interpolation without
+- ``"inception-ttur"``: the 2015 TF Inception graph that TTUR, pytorch-fid and clean-fid
+  use for FID, pool3 (2048-d; ``output="probs"``: its 1008-way softmax), re-built in Keras
+  (``cv2course.backbones.inception_ttur``) from an ``.npz`` of pytorch-fid's weights
+  (``backbones.ttur_weights_path()``, or ``inception_ttur_extractor(path)``). Only this
+  extractor's scores are labelled "FID", "KID" and "IS": they are the published metrics.
+- ``"inception"``: Keras' ImageNet InceptionV3 pool3 (2048-d; ``output="probs"``: its
+  1000-way softmax), from the Keras cache (``cv2course.backbones.inception_v3``; offline
+  without it this raises FileNotFoundError saying how to fetch it). Its scores are
+  "FID (Keras InceptionV3)", "KID (Keras InceptionV3)", "IS (Keras InceptionV3)": Keras'
+  network has other weights (trained later, 1000 classes, not the 2015 graph's 1008) and
+  average- instead of max-pooling in its last block, so its FIDs are not comparable with
+  published ones.
+
+  Both Inceptions see images resized to 299×299 with **bilinear interpolation without
   antialiasing** (half-pixel centres, as ``F.interpolate(..., align_corners=False)`` in
-  pytorch-fid), gray is repeated to RGB, and values are scaled to [−1, 1]. Weights come
-  from the Keras cache (``cv2course.backbones.inception_v3``); offline without them this
-  raises FileNotFoundError saying how to fetch them. Only this extractor gives "FID",
-  "KID" and "IS".
+  pytorch-fid), gray repeated to RGB, values scaled to [−1, 1].
 - ``"digits-cnn"``: the package's digits classifier (``cv2course.backbones.
   digits_classifier``), its 128-d ``features`` layer (``output="probs"``: its 10-way
   softmax). Inputs become 28×28 gray: RGB is converted with the ITU-R 601 luma weights
@@ -17,12 +26,13 @@ Extractors (``get_extractor(spec)``), all taking float32 NHWC images in [0, 1] w
 - ``"vgg16"``: the bundled VGG16 trunk (``vgg_features(..., arch="vgg16",
   weights="bundled")``), ``block5_conv3`` averaged over space (512-d), inputs resized
   bilinearly (antialiased) to 64×64 RGB to keep it fast on a CPU.
-- ``"auto"``: "inception" when its weights are available, otherwise "digits-cnn" with a
-  warning (the design's offline default).
+- ``"auto"``: "inception-ttur" when its weights file exists, else "inception" when its
+  weights are available, otherwise "digits-cnn" with a warning (the offline default).
 - a Keras model (or a path to a ``.keras`` file): its output (or ``layer=``), averaged over
   space when it is a feature map; inputs adapted to its input size and channels.
 
-Scores are labelled by extractor: "FID" only for InceptionV3, "FD (digits-cnn)" otherwise.
+Scores are labelled by extractor (:func:`label_for`): "FID" only for the TTUR Inception,
+"FID (Keras InceptionV3)" for Keras', "FD (digits-cnn)" etc. otherwise.
 """
 import dataclasses
 import warnings
@@ -34,8 +44,10 @@ import numpy as np
 from cv2course.checks import check_images
 from cv2course.metrics.frechet import FeatureStatistics, frechet_distance
 
-NAMED_EXTRACTORS = ("auto", "inception", "digits-cnn", "vgg16")
-INCEPTION_NAME = "inception"
+NAMED_EXTRACTORS = ("auto", "inception-ttur", "inception", "digits-cnn", "vgg16")
+INCEPTION_NAME = "inception"  # Keras' ImageNet InceptionV3
+TTUR_NAME = "inception-ttur"  # the FID Inception of TTUR / pytorch-fid / clean-fid
+KERAS_INCEPTION_LABEL = "Keras InceptionV3"
 MIN_FID_SAMPLES = 2048
 LUMA = (0.299, 0.587, 0.114)
 
@@ -93,10 +105,10 @@ class FeatureExtractor:
 
     @property
     def is_inception(self):
-        return self.name == INCEPTION_NAME
+        return self.name in (INCEPTION_NAME, TTUR_NAME)
 
     def label(self, metric="FD"):
-        """"FID"/"KID"/"IS" for InceptionV3; "FD (name)", "KD (name)", "IS (name)" otherwise."""
+        """The score's label, see :func:`label_for`."""
         return label_for(self.name, metric)
 
     @property
@@ -244,6 +256,17 @@ def _inception(output):
                                                                    else "softmax (1000 classes)"))
 
 
+def inception_ttur_extractor(weights=None, output="features"):
+    """The "inception-ttur" extractor from an ``.npz`` of the FID Inception weights (see
+    :func:`cv2course.backbones.inception_ttur`; default :func:`~cv2course.backbones.ttur_weights_path`)."""
+    from cv2course.backbones import inception_ttur
+
+    model = inception_ttur(weights, include_top=output == "probs")
+    return FeatureExtractor(model, TTUR_NAME, (299, 299), 3, "[-1,1]", "bilinear", antialias=False,
+                            description="FID Inception (TTUR 2015 graph) " + ("pool3 (2048-d)" if output == "features"
+                                                                               else "softmax (1008 classes)"))
+
+
 def _digits_cnn(output):
     import keras
 
@@ -329,6 +352,10 @@ def get_extractor(spec="auto", output="features"):
         raise ValueError(f"extractor must be one of {list(NAMED_EXTRACTORS)}, a keras.Model or a .keras file, "
                          f"got {spec!r}")
     if spec == "auto":
+        from cv2course.backbones import ttur_weights_path
+
+        if ttur_weights_path().is_file():
+            return get_extractor(TTUR_NAME, output)
         try:
             return get_extractor("inception", output)
         except FileNotFoundError:  # get_extractor("inception") raises it with the fetch command
@@ -338,7 +365,8 @@ def get_extractor(spec="auto", output="features"):
             return get_extractor("digits-cnn", output)
     key = (spec, output)
     if key not in _CACHE:
-        _CACHE[key] = {"inception": _inception, "digits-cnn": _digits_cnn, "vgg16": _vgg16}[spec](output)
+        _CACHE[key] = {"inception": _inception, "digits-cnn": _digits_cnn, "vgg16": _vgg16,
+                       TTUR_NAME: lambda out: inception_ttur_extractor(None, out)}[spec](output)
     return _CACHE[key]
 
 
@@ -356,16 +384,25 @@ def statistics_of(source, extractor="auto", batch_size=64, verbose=0):
 
 
 def label_for(extractor_name, metric="FD"):
-    """The label of a score from the named extractor: "FID" for inception, "FD (name)" otherwise."""
+    """The label of a score ("FD", "KD" or "IS") from the named extractor.
+
+    "FID"/"KID"/"IS" only for "inception-ttur", the network whose published FIDs they
+    reproduce; "FID (Keras InceptionV3)" etc. for Keras' ImageNet InceptionV3 (a different
+    network: its numbers are not comparable with papers'); "FD (name)" otherwise.
+    """
+    inception_metric = {"FD": "FID", "KD": "KID"}.get(metric, metric)
+    if extractor_name == TTUR_NAME:
+        return inception_metric
     if extractor_name == INCEPTION_NAME:
-        return {"FD": "FID", "KD": "KID"}.get(metric, metric)
+        return f"{inception_metric} ({KERAS_INCEPTION_LABEL})"
     return f"{metric} ({extractor_name})"
 
 
 def fd_of(source1, source2, extractor="auto", batch_size=64, verbose=0):
     """Fréchet distance between two sources (image arrays, folders, ``.npz`` files), labelled.
 
-    Returns a ``Score``: "FID" with InceptionV3, "FD (digits-cnn)" etc. otherwise; warns when
+    Returns a ``Score`` labelled by :func:`label_for` ("FID", "FID (Keras InceptionV3)",
+    "FD (digits-cnn)" ...); warns when
     an FID rests on fewer than 2,048 samples. Two statistics files need no extractor.
     """
     sources = (source1, source2)
@@ -383,10 +420,15 @@ def fd_of(source1, source2, extractor="auto", batch_size=64, verbose=0):
     else:
         given = getattr(extractor, "name", extractor)
         name = names.pop() if names else (given if isinstance(given, str) and given != "auto" else "unknown extractor")
+    for source, st in zip(sources, stats):
+        if st.count_known and st.n < 2:
+            what = f"folder {str(source)!r}" if isinstance(source, (str, Path)) else "one side"
+            raise ValueError(f"{what} gives {st.n} image(s); a Fréchet distance needs at least 2 images per side "
+                             "(it compares their means and covariances)")
     if stats[0].dim != stats[1].dim:
         raise ValueError(f"the two sides have {stats[0].dim} and {stats[1].dim} features; they must match")
     counts = [s.n if s.count_known else None for s in stats]
-    if name == INCEPTION_NAME and all(counts) and min(counts) < MIN_FID_SAMPLES:
+    if name in (INCEPTION_NAME, TTUR_NAME) and all(counts) and min(counts) < MIN_FID_SAMPLES:
         warnings.warn(f"FID with N = {min(counts)} < {MIN_FID_SAMPLES} samples: the 2048-d covariance is "
                       "singular and FID is biased upwards at small N; use 10,000 or more samples for numbers "
                       "comparable with papers", stacklevel=2)
@@ -395,7 +437,7 @@ def fd_of(source1, source2, extractor="auto", batch_size=64, verbose=0):
 
 
 def kd_of(source1, source2, extractor="auto", num_subsets=100, subset_size=1000, batch_size=64, seed=0, verbose=0):
-    """Kernel (Inception) distance between two image sources, labelled ("KID" or "KD (name)")."""
+    """Kernel (Inception) distance between two image sources, labelled by :func:`label_for`."""
     from cv2course.metrics.kid import kernel_distance
 
     ext = get_extractor(extractor)

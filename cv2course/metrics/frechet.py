@@ -243,7 +243,12 @@ class FeatureStatistics:
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"statistics file {str(path)!r} does not exist; "
-                                    "write one with `cv2course fid DIR --save-stats OUT.npz`")
+                                    "write one with `cv2course fid DIR -o OUT.npz`")
+        import zipfile
+
+        if not zipfile.is_zipfile(path):  # np.load would call any other file "pickled data"
+            raise ValueError(f"{str(path)!r} is not an .npz statistics file (not a zip archive); "
+                             "write one with `cv2course fid DIR -o OUT.npz`")
         try:
             with np.load(path, allow_pickle=False) as f:
                 missing = [k for k in ("mu", "sigma") if k not in f.files]
@@ -253,7 +258,7 @@ class FeatureStatistics:
                 mu, sigma = _as_stats(f["mu"], f["sigma"], "")
                 n = int(f["n"]) if "n" in f.files else 0
                 extractor = str(f["extractor"]) if "extractor" in f.files else None
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ValueError(f"cannot read statistics file {str(path)!r}: {exc}") from exc
         stats = cls(dim=mu.shape[0], extractor=extractor or None)
         # Without a count the statistics can be compared but not extended; n=2 keeps sigma intact.

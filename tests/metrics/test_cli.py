@@ -17,6 +17,9 @@ def digit_folders(tmp_path_factory):
         (root / name).mkdir()
         for i, img in enumerate(images):
             save_image(root / name / f"{i:03d}.png", img[..., 0])
+    (root / "one").mkdir()
+    save_image(root / "one" / "000.png", x[0][..., 0])
+    (root / "junk.npz").write_text("not statistics")
     return root
 
 
@@ -40,7 +43,7 @@ def test_fid_between_two_folders_reports_label_n_and_extractor(digit_folders, di
 
 def test_save_stats_then_compare_against_them(digit_folders, digits_cnn_stub, capsys, tmp_path):
     stats = tmp_path / "real.npz"
-    assert main(["fid", str(digit_folders / "a"), "--save-stats", str(stats), "--extractor", "digits-cnn"]) == 0
+    assert main(["fid", str(digit_folders / "a"), "-o", str(stats), "--extractor", "digits-cnn"]) == 0
     assert "N = 12, d = 128, extractor: digits-cnn" in capsys.readouterr().out
     with np.load(stats) as f:
         assert f["mu"].shape == (128,) and f["sigma"].shape == (128, 128)
@@ -60,12 +63,21 @@ def test_auto_extractor_warns_that_it_is_not_fid(digit_folders, digits_cnn_stub,
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["fid", "{a}"], "--save-stats"),
+    (["fid", "{a}"], "-o/--output"),
+    (["fid", "{a}", "{junk}"], "'{junk}' is not an .npz statistics file (not a zip archive)"),
+    (["fid", "{one}", "{a}"], "folder '{one}' gives 1 image(s); a Fréchet distance needs at least 2 images per side"),
+    (["fid", "{a}", "{b}", "--inception-weights", "{missing}"], "FID Inception weights file '{missing}' does not exist"),
+    (["fid", "{a}", "{b}", "--inception-weights", "{junk}", "--extractor", "vgg16"], "cannot be combined"),
     (["fid", "{missing}", "{a}"], "does not exist"),
     (["fid", "{a}", "{b}", "--extractor", "alexnet"], "extractor must be one of"),
     (["fid", "{a}", "--save-stats", "out.txt"], ".npz"),
+    (["fid", "{a}", "-o", "out.txt"], "-o/--output must name an .npz file"),
 ])
 def test_errors_exit_2_with_a_clear_message(digit_folders, digits_cnn_stub, capsys, argv, message):
-    argv = [a.format(a=digit_folders / "a", b=digit_folders / "b", missing=digit_folders / "nope") for a in argv]
+    paths = dict(a=digit_folders / "a", b=digit_folders / "b", missing=digit_folders / "nope",
+                 junk=digit_folders / "junk.npz", one=digit_folders / "one")
+    argv = [a.format(**paths) for a in argv]
     assert main(argv) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message.format(**paths) in err and len(err.strip().splitlines()) == 1
+    assert "pickle" not in err

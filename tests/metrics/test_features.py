@@ -12,7 +12,10 @@ def _images(n, size=16, channels=3, seed=0, levels=255):
 
 
 def test_labels_say_fid_only_for_inception():
-    assert label_for("inception") == "FID" and label_for("inception", "KD") == "KID"
+    assert label_for("inception-ttur") == "FID" and label_for("inception-ttur", "KD") == "KID"
+    assert label_for("inception-ttur", "IS") == "IS"
+    assert label_for("inception") == "FID (Keras InceptionV3)" and label_for("inception", "KD") == "KID (Keras InceptionV3)"
+    assert label_for("inception", "IS") == "IS (Keras InceptionV3)"
     assert label_for("digits-cnn") == "FD (digits-cnn)" and label_for("vgg16", "IS") == "IS (vgg16)"
 
 
@@ -84,7 +87,7 @@ def test_fid_warns_below_2048_samples_and_mismatched_extractors_are_refused(tiny
     s2 = FeatureStatistics(extractor="inception").update(rng.standard_normal((60, 4)))
     with pytest.warns(UserWarning, match="2048"):
         score = fd_of(s1, s2)
-    assert score.label == "FID" and str(score).startswith("FID = ")
+    assert score.label == "FID (Keras InceptionV3)" and str(score).startswith("FID (Keras InceptionV3) = ")
     other = FeatureStatistics(extractor="digits-cnn").update(rng.standard_normal((50, 4)))
     with pytest.raises(ValueError, match="different extractors"):
         fd_of(s1, other)
@@ -141,7 +144,7 @@ def test_inception_extractor_uses_pool3_at_299_scaled_to_minus_one_one(monkeypat
     monkeypatch.setattr(backbones, "inception_v3", _fake_inception)
     monkeypatch.setattr(features, "_CACHE", {})
     ext = get_extractor("inception")
-    assert ext.name == "inception" and ext.label("FD") == "FID" and ext.label("KD") == "KID"
+    assert ext.name == "inception" and ext.label("FD") == "FID (Keras InceptionV3)"
     assert tuple(ext.prepare(_images(1, size=32, channels=1)).shape) == (1, 299, 299, 3)
     assert ext.dim == 16 and ext.scale == "[-1,1]" and not ext.antialias
     assert get_extractor("inception", output="probs").dim == 1000
@@ -150,7 +153,7 @@ def test_inception_extractor_uses_pool3_at_299_scaled_to_minus_one_one(monkeypat
     np.testing.assert_allclose(ext(x), np.asarray(ext.model(inputs)), rtol=1e-5, atol=1e-6)
     with pytest.warns(UserWarning, match="2048"):
         score = fd_of(x, _images(3, size=20, seed=1), "inception")
-    assert score.label == "FID" and np.isfinite(score.value)
+    assert score.label == "FID (Keras InceptionV3)" and np.isfinite(score.value)
 
 
 def test_digits_cnn_is_the_cached_classifier_or_a_quick_stand_in():
