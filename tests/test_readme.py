@@ -63,10 +63,10 @@ def test_the_main_job_runs_as_written(tmp_path):
     assert "--quick" in command.split(), "the README's main job must run in quick mode here"
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     env.pop("CV2COURSE_QUICK", None)  # the command's own --quick must do it
+    specs = dict(figures.load_all())
     done = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     out_dir = tmp_path / command.split()[-1]
-    specs = figures.load_all()
     index = (out_dir / "index.html").read_text()
     table = done.stdout[done.stdout.rindex("\nfigure "):]
     for name, spec in specs.items():
