@@ -1,27 +1,200 @@
-"""``cv2course grade NOTEBOOK [--json] [--timeout S]``: score a student's exercise notebook."""
+"""``cv2course grade SUBMISSIONS... [--assignment NAME] [--jobs N] [--json [FILE]] [--csv FILE] [--feedback DIR]``.
+
+One notebook: prints its report (``--json`` alone: one JSON object with ``score``,
+``max_score``, ``exercises``, ``flags``, ``events``). Several notebooks, or a folder (its
+``*.ipynb`` files, not recursive): a progress bar, a one-line summary per notebook, and the
+files asked for: ``--csv`` a gradebook (one row per submission, points per exercise),
+``--json FILE`` every report, ``--feedback DIR`` one Markdown file per student. Exit code 0
+when every submission was graded, 1 when the grader failed on one (its row says why), 2 for
+bad arguments; 130/143 after SIGINT/SIGTERM, which end every run.
+
+    cv2course grade notebooks/exercises/vae_exercises.ipynb --json --timeout 60
+    cv2course grade submissions/ --assignment nst --jobs 4 --csv gradebook.csv --json results.json --feedback fb/
+"""
+import csv
+import io
 import json
+import signal
+import sys
+from pathlib import Path
+
+MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "not run": "✗"}
+
+
+def _parse(args):
+    from cv2course.exercises import grader
+
+    if args.jobs is not None:
+        try:
+            jobs = int(args.jobs)
+        except ValueError:
+            raise ValueError(f"--jobs must be a whole number >= 1, got {args.jobs!r}") from None
+        if jobs < 1:
+            raise ValueError(f"--jobs must be a whole number >= 1, got {args.jobs!r}")
+    options = {"timeout": _limit(args.timeout, "--timeout"), "seed": None, "quick": True}
+    if args.total_timeout is not None:
+        options["total_timeout"] = _limit(args.total_timeout, "--total-timeout")
+    if args.cpu_time is not None:
+        options["cpu_time"] = _limit(args.cpu_time, "--cpu-time")
+    options["memory"] = grader.parse_memory(args.memory)
+    if args.hidden_seed is not None:
+        try:
+            options["seed"] = int(args.hidden_seed)
+        except ValueError:
+            raise ValueError(f"--hidden-seed must be a whole number, got {args.hidden_seed!r}") from None
+    if args.assignment is not None:
+        from cv2course.exercises.assignments import load_assignment
+
+        options["assignment"] = load_assignment(args.assignment)
+    return options, int(args.jobs or 1)
+
+
+def _limit(text, flag):
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{flag} must be a finite number of seconds > 0, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{flag} must be a finite number of seconds > 0, got {text!r}")
+    return value
+
+
+def _print_report(report, out=sys.stdout):
+    for name, entry in report["exercises"].items():
+        line = f"{MARKS.get(entry['status'], '?')} {name:28s} {entry['points']:g}/{entry['max_points']:g}  " \
+               f"{entry['status']}"
+        print(line + ("" if entry["status"] == "passed" else f" — {entry['message']}"), file=out)
+    for flag in report["flags"]:
+        where = f" [{flag['exercise']}]" if flag.get("exercise") else ""
+        print(f"  flag{where}: {flag['kind']}: {flag['detail']}", file=out)
+    if report.get("error"):
+        print(f"  grader error: {report['error']}", file=out)
+    print(f"score: {report['score']:g} / {report['max_score']:g}", file=out)
+
+
+def feedback_text(report):
+    """The student's feedback: the score, and per exercise what failed with the hint."""
+    from cv2course.exercises import core
+
+    lines = [f"# {Path(report['notebook']).name}: {report['score']:g} / {report['max_score']:g}", ""]
+    if report.get("error"):
+        lines += [f"The grader could not grade this notebook: {report['error']}", ""]
+    for name, entry in report["exercises"].items():
+        lines.append(f"- {MARKS.get(entry['status'], '?')} **{name}** {entry['points']:g}/{entry['max_points']:g}: "
+                     f"{entry['status']}" + ("" if entry["status"] == "passed" else f" — {entry['message']}"))
+        if entry["status"] != "passed":
+            try:
+                lines.append(f"  - hint: {core.get(name).hint}")
+            except ValueError:
+                pass
+    timeouts = [e for e in report["events"] if e.get("event") in ("timeout", "kernel died", "total timeout")]
+    if timeouts:
+        lines += ["", "While the notebook ran:"] + [f"- cell {e.get('cell')}: {e.get('message')}" for e in timeouts]
+    return "\n".join(lines) + "\n"
+
+
+def _write_outputs(reports, args):
+    from cv2course.atomic import atomic_path
+
+    names = []
+    for report in reports:
+        stem = Path(report["notebook"]).stem
+        name, n = stem, 2
+        while name in names:
+            name, n = f"{stem}-{n}", n + 1
+        names.append(name)
+    if args.csv:
+        exercises = []
+        for report in reports:
+            exercises += [e for e in report["exercises"] if e not in exercises]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["submission", "student", "assignment", "score", "max_score"] + exercises
+                        + ["flags", "error"])
+        for name, report in zip(names, reports):
+            writer.writerow([report["notebook"], name, report["assignment"], report["score"], report["max_score"]]
+                            + [report["exercises"].get(e, {}).get("points", "") for e in exercises]
+                            + [len(report["flags"]), report.get("error") or ""])
+        with atomic_path(args.csv) as tmp:
+            tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    if args.json and args.json != "-":
+        with atomic_path(args.json) as tmp:
+            tmp.write_text(json.dumps(reports if len(reports) > 1 else reports[0], indent=2, ensure_ascii=False),
+                           encoding="utf-8")
+    if args.feedback:
+        folder = Path(args.feedback)
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(f"--feedback {str(folder)!r} is a file; give a folder")
+        for name, report in zip(names, reports):
+            with atomic_path(folder / f"{name}.md") as tmp:
+                tmp.write_text(feedback_text(report), encoding="utf-8")
 
 
 def run(args):
-    from cv2course.exercises.grader import grade
+    from cv2course.exercises import grader
 
-    report = grade(args.notebook, timeout=args.timeout, total_timeout=args.total_timeout)
-    if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-        return 0
-    marks = {"passed": "✓", "failed": "✗", "not attempted": "·", "not run": "✗"}
-    for name, entry in report["exercises"].items():
-        line = f"{marks[entry['status']]} {name:28s} {entry['points']}  {entry['status']}"
-        print(line + ("" if entry["status"] == "passed" else f" — {entry['message']}"))
-    print(f"score: {report['score']} / {report['max_score']}")
-    return 0
+    submissions = list(args.submissions)
+    if args.json and args.json.endswith(".ipynb"):  # `grade --json a.ipynb`: the flag alone, then a notebook
+        submissions.insert(0, args.json)
+        args.json = "-"
+    if not submissions:
+        raise ValueError("give at least one notebook (or a folder of notebooks) to grade")
+    options, jobs = _parse(args)
+    paths = grader.submissions_in(submissions)
+    single = len(paths) == 1 and not Path(submissions[0]).is_dir()
+    if args.csv and Path(args.csv).is_dir():
+        raise IsADirectoryError(f"--csv {args.csv!r} is a folder; give a file name")
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        if single:
+            grader.read_notebook(paths[0])  # a bad file is a usage error (exit 2) for a single notebook
+            reports = [grader.grade(paths[0], **options)]
+        else:
+            reports = grader.grade_many(paths, jobs=jobs, progress=not args.no_progress, **options)
+    except KeyboardInterrupt as exc:
+        grader.terminate_all()
+        print(f"cv2course grade: stopped ({exc or 'SIGINT'}); every run was ended and its files removed",
+              file=sys.stderr)
+        return 143 if str(exc) == "SIGTERM" else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    _write_outputs(reports, args)
+    if single and args.json == "-":
+        print(json.dumps(reports[0], indent=2, ensure_ascii=False))
+    elif single:
+        _print_report(reports[0])
+    else:
+        for report in reports:
+            status = f"error: {report['error']}" if report.get("error") else f"{report['score']:g} / " \
+                                                                               f"{report['max_score']:g}"
+            print(f"{report['notebook']}: {status}")
+        if args.json == "-":
+            print(json.dumps(reports, indent=2, ensure_ascii=False))
+    return 1 if any(r.get("error") for r in reports) else 0
 
 
 def register(sub):
-    p = sub.add_parser("grade", help="run a student's notebook in a separate process and score each exercise")
-    p.add_argument("notebook", help="the .ipynb file to grade")
-    p.add_argument("--json", action="store_true", help="print the report as JSON (for an autograder)")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default 60)")
-    p.add_argument("--total-timeout", type=float, default=None,
-                   help="seconds allowed for the whole notebook (default: from the cell timeout)")
+    p = sub.add_parser("grade", help="score student notebooks, each in its own sandbox, against a released assignment",
+                       description=__doc__)
+    p.add_argument("submissions", nargs="*", metavar="SUBMISSION", help="notebooks, or folders of notebooks")
+    p.add_argument("--assignment", metavar="NAME",
+                   help="the released assignment (convnets, gans, metrics, nst, sr, vae) or a .json spec; "
+                        "default: from the notebook's file name")
+    p.add_argument("--json", nargs="?", const="-", metavar="FILE",
+                   help="the report as JSON: printed when no FILE is given, else written to FILE")
+    p.add_argument("--csv", metavar="FILE", help="write a gradebook: one row per submission, points per exercise")
+    p.add_argument("--feedback", metavar="DIR", help="write one feedback file per student into DIR")
+    p.add_argument("--jobs", metavar="N", help="grade N notebooks in parallel (default 1)")
+    p.add_argument("--timeout", default="60", metavar="S",
+                   help="seconds allowed per cell and per graded call (default 60; fractions allowed)")
+    p.add_argument("--total-timeout", metavar="S", help="seconds for the whole notebook (default: from --timeout)")
+    p.add_argument("--memory", default="4G", metavar="SIZE", help="memory limit of the kernel (default 4G)")
+    p.add_argument("--cpu-time", metavar="S", help="CPU-time limit of the kernel (default: twice the total time)")
+    p.add_argument("--hidden-seed", metavar="N",
+                   help="seed of the hidden cases (default: a fresh secret one per run; never given to the kernel)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)

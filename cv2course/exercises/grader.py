@@ -1,124 +1,519 @@
-"""Grade a student's notebook: run it in a separate process with time limits, score each exercise.
+"""Grade student notebooks so that the number means what it says, one or a whole class at once.
 
-The notebook runs in a fresh Jupyter kernel (nbclient) inside a child process. Each cell
-has ``timeout`` seconds: a cell that runs longer (an infinite loop) is interrupted and the
-next cells still run. The whole run has ``total_timeout`` seconds, after which the child is
-killed. A kernel that dies (a crash) ends the run; what was checked before still counts.
-Each ``check(...)`` appends its result to a log file (``CV2COURSE_GRADE_LOG``); the last
-result of each exercise is its score: 1 point when passed, 0 otherwise.
+The trust boundary
+------------------
+The student's kernel runs the student's code and nothing else that matters. This process
+(the grader) owns everything that decides a grade:
+
+1. **The assignment decides what is graded.** Exercise names, function names and points
+   come from the released assignment (:mod:`assignments`, or ``--assignment spec.json``),
+   never from the submission: a deleted exercise scores 0 of its points, ``check`` calls on
+   other exercises score nothing, and ``max_score`` is the assignment's.
+2. **The grader owns the cases and the answers.** It takes the public cases (those
+   ``check`` shows) and draws hidden ones from a seed that never leaves this process,
+   computes the reference values here, with the package's functions, and writes only the
+   *inputs* for the kernel (``.npy`` without pickle, JSON). After the notebook ran, the
+   supervisor asks the kernel to call each graded function by name, once, with its own time
+   limit; the kernel writes what it returned as ``.npy`` files. This process loads them with
+   ``allow_pickle=False`` and accepts only real, finite numbers of the expected shape and
+   kind (:func:`core.compare_values`): no ``==`` fallback, no imaginary part dropped, no
+   object. Anything malformed fails that case with the reason. The kernel never holds an
+   expected value, so replacing ``numpy.allclose``, the registry or a reference inside it,
+   reading the caller's frame, or a permissive ``__eq__`` changes nothing, and there is no
+   log file for it to forge.
+3. **A sandbox per run** (:mod:`supervisor`, :mod:`kernel_launcher`): a private 0700 folder
+   per run with a scratch copy of the notebook as the kernel's working directory and home;
+   an environment built from nothing (PATH, HOME, TMPDIR, LANG, PYTHONPATH for the package,
+   KERAS_BACKEND, MPLBACKEND, CV2COURSE_QUICK/OFFLINE, TF_CPP_MIN_LOG_LEVEL): the grader's own
+   variables never reach the kernel; ``RLIMIT_DATA`` (``--memory``; it counts private writable
+   memory, so TensorFlow's address-space reservations do not trip it as they do
+   ``RLIMIT_AS``) and ``RLIMIT_CPU``; TensorFlow and the assignment's modules imported in a
+   setup cell before the timed cells. **Landlock** (Linux >= 5.13, unprivileged) confines
+   the kernel and all its children: read the Python installation and the package, write only
+   the scratch folder, no signals to (Linux >= 6.12) or ``/proc`` of processes outside the
+   sandbox, so one run cannot read or write another run's folder, the submission's own folder
+   or the grader's inputs, nor read the grader's environment. The supervisor is a **child
+   subreaper** (``prctl(PR_SET_CHILD_SUBREAPER)``): ``setsid`` and double-forked children
+   stay its descendants, and at the end it kills and reaps every one of them; it also dies
+   with the grader (``PR_SET_PDEATHSIG``). A PID namespace would do the same but needs
+   privileges or unprivileged user namespaces, which several distributions disable; a
+   cgroup needs a delegated hierarchy. The subreaper needs neither and works in containers.
+   Without Landlock (old kernels) the run still works, with separate unguessable 0700
+   folders only, and the report says so (``sandbox.landlock_abi`` = 0); for more, run the
+   grader inside a container (README).
+4. **Flags for a person.** A static scan of the notebook in this process
+   (:mod:`static_scan`) lists imports of reference modules or grader internals, stack-frame
+   inspection, dynamic code, monkeypatching, file deletion, processes and environment reads,
+   per exercise where a cell belongs to one; an audit hook in the kernel adds what it saw at
+   run time (frame access, writes outside the scratch folder, processes, reference calls
+   during a graded call). A graded function whose code reaches the package's reference (seen
+   in the source, or by the kernel's profiler) scores 0 for that exercise. Kernel reports can
+   only lower a grade: a student gains nothing by forging them.
+5. **Robust reporting.** Limits are validated (finite, > 0); malformed output from a run
+   fails that exercise with the reason and never loses the report; a cell that ignores the
+   interrupt, or kills the kernel, costs a restart and a replay, not the later exercises; a
+   student's own ``KeyboardInterrupt`` is an error, not a timeout; SIGINT/SIGTERM end every
+   run and remove its folder; ``error`` in the report (and a non-zero exit) means the grader
+   itself failed.
+
+Against nbgrader and otter-grader
+---------------------------------
+- *Where tests run.* nbgrader restores the instructor's test cells into the submission and
+  runs them in the student's kernel, so a student's code shares the process with the asserts
+  (and can patch them). otter-grader also runs its tests in the student's environment, but
+  inside a Docker container per submission. Here the comparison never runs in the kernel.
+- *Hidden tests.* nbgrader hides test code in the released notebook and restores it when
+  grading; otter-grader keeps hidden tests out of the student's copy. Here hidden cases are
+  drawn fresh per run from a seed the kernel never sees, so even a leaked case set is useless.
+- *What is graded.* nbgrader takes cells and points from the instructor's source by cell id
+  (deleted cells are restored); otter from its test files. Here from the released
+  assignment spec, by function name; a deleted function scores 0.
+- *Isolation.* nbgrader does not sandbox (same user, same machine, the environment of the
+  grader); otter relies on Docker (root daemon, images). Here a plain Linux machine is
+  enough: subreaper, rlimits, clean environment and Landlock, no privileges; Docker remains
+  an option around the whole grader.
+- *Results channel.* nbgrader reads outputs from the executed notebook; otter from a results
+  pickle written in the container. Here only JSON and pickle-free ``.npy`` files, parsed as
+  hostile, and the expected values never leave the grader.
+- *Batch.* Both grade many submissions; here ``--jobs N`` runs N sandboxes in parallel and
+  writes a gradebook CSV, a JSON file and one feedback file per student.
 """
+import contextlib
+import copy
 import json
 import os
-import re
+import secrets
+import shutil
+import signal
+import site
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import zlib
 from pathlib import Path
 
-_CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([A-Za-z_][\w]*)["']""")
+import numpy as np
+
+from cv2course.exercises import assignments as assignment_specs
+from cv2course.exercises import wire
+
+DEFAULT_MEMORY = 4 * 2 ** 30
+SETUP_TIMEOUT = 300.0
+_ACTIVE = {}  # supervisor pid -> Popen, for SIGINT/SIGTERM
+_ACTIVE_LOCK = threading.Lock()
+_SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/sys", "/dev", "/etc/ld.so.cache",
+                "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/os-release",
+                "/etc/mime.types", "/etc/ssl", "/etc/fonts", "/etc/matplotlibrc", "/proc/cpuinfo", "/proc/meminfo",
+                "/proc/stat", "/proc/filesystems", "/proc/sys/kernel", "/proc/sys/vm"]
 
 
-def exercises_in(notebook):
-    """Exercise names in ``check("name", ...)`` calls of the notebook's code cells, in order."""
+def read_notebook(path):
+    """The notebook at ``path`` (nbformat), or a one-line error naming the file."""
     import nbformat
 
-    nb = nbformat.read(str(notebook), as_version=4)
-    names = []
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            for name in _CHECK_CALL.findall(cell.source):
-                if name not in names:
-                    names.append(name)
-    return names
-
-
-def _execute(notebook, events_path, timeout):
-    """Child process: run every cell, record per-cell status to ``events_path`` (JSON lines)."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    client = NotebookClient(nb, timeout=timeout, allow_errors=True, interrupt_on_timeout=True,
-                            kernel_name="python3", resources={"metadata": {"path": str(Path(notebook).parent)}})
-
-    def record(event):
-        with open(events_path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(event) + "\n")
-
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a folder; give notebooks, or the folder's *.ipynb files")
+    if not path.is_file():
+        raise FileNotFoundError(f"notebook {str(path)!r} does not exist")
+    if path.suffix != ".ipynb":
+        raise ValueError(f"{str(path)!r} is not a .ipynb notebook")
     try:
-        client.execute()
-    except DeadKernelError as exc:
-        record({"event": "kernel died", "message": str(exc)[:300]})
-    except Exception as exc:  # the grader reports, it does not crash
-        record({"event": "runner error", "message": f"{type(exc).__name__}: {exc}"[:300]})
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                kind = "timeout" if out.get("ename") == "KeyboardInterrupt" else "error"
-                record({"event": kind, "cell": index, "message": f"{out.get('ename')}: {out.get('evalue')}"[:300],
-                        "exercises": _CHECK_CALL.findall(cell.source)})
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{str(path)!r} is not a notebook: not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise ValueError(f"{str(path)!r} is not a notebook: expected a JSON object with a 'cells' list, "
+                         f"got {type(data).__name__ if not isinstance(data, dict) else 'an object without cells'}")
+    try:
+        nb = nbformat.reads(json.dumps(data), as_version=4)
+    except Exception as exc:
+        raise ValueError(f"{str(path)!r} is not a readable notebook ({str(exc).splitlines()[0][:200]})") from None
+    return nb
 
 
-def grade(notebook, timeout=60, total_timeout=None, quick=True):
-    """Run ``notebook`` and return ``{"notebook", "score", "max_score", "exercises", "events"}``.
+def code_cells(nb):
+    return [(i, c.source if isinstance(c.source, str) else "".join(c.source))
+            for i, c in enumerate(nb.cells) if c.get("cell_type") == "code"]
 
-    ``exercises`` maps each exercise named in a ``check`` call to
-    ``{"status", "points", "message"}``; status is "passed", "failed", "not attempted" or
-    "not run" (its check never finished: a timeout, a crash or an earlier fatal error).
-    """
-    notebook = Path(notebook)
-    if not notebook.is_file():
-        raise FileNotFoundError(f"notebook {str(notebook)!r} does not exist")
-    if notebook.suffix != ".ipynb":
-        raise ValueError(f"notebook must be a .ipynb file, got {str(notebook)!r}")
-    if timeout <= 0:
-        raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
-    names = exercises_in(notebook)
-    total_timeout = total_timeout or max(120.0, 3.0 * timeout + 30.0 * max(1, len(names)))
-    with tempfile.TemporaryDirectory(prefix="cv2course-grade-") as tmp:
-        log, events_path = Path(tmp) / "checks.jsonl", Path(tmp) / "events.jsonl"
-        env = {**os.environ, "CV2COURSE_GRADE_LOG": str(log), "MPLBACKEND": "Agg"}
-        if quick:
-            env["CV2COURSE_QUICK"] = "1"
-        cmd = [sys.executable, "-m", "cv2course.exercises.grader", str(notebook.resolve()), str(events_path),
-               str(timeout)]
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
+
+def _check_limit(value, name):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number of seconds > 0, got {value!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number of seconds > 0, got {value!r}")
+    return value
+
+
+def parse_memory(text):
+    """Bytes from ``"4G"``, ``"1.5G"``, ``"512M"`` or a plain number of bytes (ValueError otherwise)."""
+    units = {"": 1, "K": 2 ** 10, "M": 2 ** 20, "G": 2 ** 30, "T": 2 ** 40}
+    raw = str(text).strip().upper().removesuffix("B").removesuffix("I")
+    unit = raw[-1:] if raw[-1:] in units and raw[-1:] else ""
+    try:
+        value = float(raw[:-1] if unit else raw) * units[unit]
+    except ValueError:
+        raise ValueError(f"--memory must be a size such as 4G or 512M, got {text!r}") from None
+    if not np.isfinite(value) or value < 256 * 2 ** 20:
+        raise ValueError(f"--memory must be a finite size of at least 256M, got {text!r}")
+    return int(value)
+
+
+# --- cases and references -----------------------------------------------------------------------
+
+def _cases_for(task, seed):
+    from cv2course.exercises import core
+
+    ex = core.get(task.exercise)
+    rng = np.random.default_rng([seed, zlib.crc32(task.exercise.encode())])
+    public = list(ex.cases())
+    hidden = list(ex.hidden(rng)) if ex.hidden else []
+    labels = [f"case {i + 1}" for i in range(len(public))] + [f"hidden case {i + 1}" for i in range(len(hidden))]
+    return ex, public + hidden, labels
+
+
+def _stage(assignment, stage_dir, seed):
+    """Write every task's inputs under ``stage_dir``; return {exercise: (exercise, expected, labels, cases)}."""
+    import importlib
+
+    from cv2course.exercises import core
+
+    for module in assignment.topic_modules:
+        importlib.import_module(module)
+    staged = {}
+    for task in assignment.tasks:
+        ex, cases, labels = _cases_for(task, seed)
+        wire.write_cases(cases, Path(stage_dir) / task.exercise)
+        expected = [ex.expected_value(*copy.deepcopy(case)) for case in cases]
+        staged[task.exercise] = (ex, expected, labels, [core.describe_case(a, k) for a, k in cases])
+    return staged
+
+
+# --- the sandbox --------------------------------------------------------------------------------
+
+def _package_dir():
+    return Path(__file__).resolve().parents[1]
+
+
+def _kernel_env(scratch, quick):
+    env = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "HOME": str(scratch),
+           "TMPDIR": str(scratch / ".tmp"), "LANG": "C.UTF-8", "PYTHONPATH": str(_package_dir().parent),
+           "KERAS_BACKEND": "tensorflow", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(scratch / ".config"),
+           "IPYTHONDIR": str(scratch / ".ipython"), "KERAS_HOME": str(scratch / ".keras"),
+           "CV2COURSE_DATA": str(scratch / ".data"), "CV2COURSE_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    if quick:
+        env["CV2COURSE_QUICK"] = "1"
+    return env
+
+
+def _read_paths(temp_root):
+    paths = set(_SYSTEM_READ) | {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_package_dir())}
+    paths |= set(site.getsitepackages()) | {os.path.dirname(os.path.realpath(sys.executable))}
+    paths |= {os.path.realpath(p) for p in list(paths)}
+    temp_root = os.path.realpath(temp_root)
+    # a read rule on an ancestor of the temporary folder would open every run's folder
+    return sorted(p for p in paths if os.path.exists(p) and not (temp_root + os.sep).startswith(p.rstrip("/") + "/")
+                  and p != "/")
+
+
+def _preload(assignment, cells):
+    modules = ["numpy"] + list(assignment.topic_modules)
+    source = "\n".join(s for _, s in cells)
+    if "tensorflow" in source or "keras" in source:
+        modules = ["tensorflow", "keras"] + modules
+    if "matplotlib" in source:
+        modules.append("matplotlib.pyplot")
+    return modules
+
+
+def _reference_info():
+    import importlib.util
+
+    modules = {path.rsplit(".", 1)[0] for _, path in assignment_specs.CATALOGUE.values()}
+    files = sorted(os.path.realpath(importlib.util.find_spec(m).origin) for m in modules)
+    packages = sorted({".".join(m.split(".")[:2]) for m in modules})
+    return files, packages
+
+
+def _terminate(proc, grace=10.0):
+    """SIGTERM the supervisor (it kills its kernel and every descendant), then SIGKILL its group."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGTERM)
         try:
-            _, err = proc.communicate(timeout=total_timeout)
-            killed = False
+            proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            _, err = proc.communicate()
-            killed = True
-        results = {}
-        if log.exists():
-            for line in log.read_text(encoding="utf-8").splitlines():
-                entry = json.loads(line)
-                results[entry["name"]] = entry
-        events = [json.loads(line) for line in events_path.read_text(encoding="utf-8").splitlines()] \
-            if events_path.exists() else []
-    if killed:
-        events.append({"event": "total timeout", "message": f"the notebook ran longer than {total_timeout:.0f} s"})
-    elif proc.returncode != 0:
-        events.append({"event": "runner error", "message": (err or b"").decode(errors="replace")[-300:]})
-    exercises = {}
-    for name in names + [n for n in results if n not in names]:
-        if name in results:
-            entry = results[name]
-            exercises[name] = {"status": entry["status"], "points": int(entry["status"] == "passed"),
-                               "message": entry["message"]}
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def terminate_all():
+    """End every running grading run (SIGINT/SIGTERM to the grader)."""
+    with _ACTIVE_LOCK:
+        procs = list(_ACTIVE.values())
+    for proc in procs:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        _terminate(proc)
+
+
+def _jsonl(path, limit=2 ** 20):
+    """Records of a JSON-lines file; malformed lines are counted, never fatal."""
+    records, bad = [], 0
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit)
+    except OSError:
+        return records, bad
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            bad += 1
+            continue
+        if isinstance(record, dict):
+            records.append(record)
         else:
-            why = next((e["message"] for e in events if name in e.get("exercises", [])), None) or \
-                next((e["message"] for e in events if e["event"] in ("kernel died", "total timeout")), None) or \
-                "its check did not run"
-            exercises[name] = {"status": "not run", "points": 0, "message": why}
-    return {"notebook": str(notebook), "score": sum(e["points"] for e in exercises.values()),
-            "max_score": len(exercises), "exercises": exercises, "events": events}
+            bad += 1
+    return records, bad
 
 
-if __name__ == "__main__":
-    _execute(sys.argv[1], sys.argv[2], float(sys.argv[3]))
+# --- scoring ------------------------------------------------------------------------------------
+
+def _score_task(task, staged, answers_dir, call_event, timeout):
+    ex, expected, labels, descriptions = staged
+    out = Path(answers_dir) / "out"
+    not_run = {"status": "not run", "points": 0}
+    if call_event is None:
+        return {**not_run, "message": "the grader could not call the function (the run had ended)"}
+    if call_event.get("outcome") in ("timeout", "stuck"):
+        return {**not_run, "message": f"calling {task.function} took longer than {timeout:g} s"}
+    if call_event.get("outcome") == "dead":
+        return {**not_run, "message": f"the kernel died while {task.function} ran (crash, memory or CPU limit)"}
+    try:
+        status = wire.read_json(out / "status.json")
+    except ValueError as exc:
+        return {**not_run, "message": f"no result from {task.function}: {exc}"}
+    if status.get("status") == "missing":
+        return {**not_run, "message": f"the notebook does not define {task.function}() (cell deleted or renamed?)"}
+    for i, (want, label, description) in enumerate(zip(expected, labels, descriptions)):
+        where = f"{label} ({description})"
+        try:
+            result = wire.read_json(out / f"case{i}.json")
+        except ValueError as exc:
+            return {"status": "failed", "points": 0, "message": f"{where}: no valid answer ({exc})"}
+        kind = result.get("status")
+        if kind == "not attempted":
+            return {"status": "not attempted", "points": 0, "message": "the function still raises NotImplementedError"}
+        if kind == "raised":
+            return {"status": "failed", "points": 0, "message": f"{where} raised {str(result.get('error'))[:300]}"}
+        if kind == "unsupported":
+            return {"status": "failed", "points": 0, "message": f"{where}: {str(result.get('error'))[:300]}"}
+        if kind != "ok":
+            return {"status": "failed", "points": 0, "message": f"{where}: malformed answer (status {kind!r})"}
+        try:
+            got = wire.read_answer(result.get("value"), out)
+            msg = ex.compare(want, got)
+        except (ValueError, TypeError) as exc:
+            msg = str(exc)
+        if msg:
+            return {"status": "failed", "points": 0, "message": f"{where}: {msg}"}
+    return {"status": "passed", "points": task.points, "message": f"all {len(expected)} cases match the reference"}
+
+
+def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DEFAULT_MEMORY, cpu_time=None,
+          seed=None, quick=True, landlock=True):
+    """Grade one notebook; return the report (see the module docstring and ``cv2course grade --help``).
+
+    ``assignment``: a released assignment name, an :class:`assignments.Assignment`, a JSON
+    spec path, or None to infer it from the notebook's file name.
+    """
+    timeout = _check_limit(timeout, "timeout")
+    nb = read_notebook(notebook)
+    if assignment is None:
+        assignment = assignment_specs.infer_assignment(notebook)
+        if assignment is None:
+            raise ValueError(f"cannot tell which assignment {str(notebook)!r} is; give --assignment "
+                             f"(one of {sorted(assignment_specs.ASSIGNMENTS)} or a .json spec)")
+    elif not isinstance(assignment, assignment_specs.Assignment):
+        assignment = assignment_specs.load_assignment(assignment)
+    cells = code_cells(nb)
+    if total_timeout is None:
+        total_timeout = timeout * (len(cells) + len(assignment.tasks)) + 60.0
+    total_timeout = _check_limit(total_timeout, "total_timeout")
+    cpu_time = _check_limit(cpu_time, "cpu_time") if cpu_time is not None else max(120.0, 2 * total_timeout)
+    memory = parse_memory(memory) if isinstance(memory, str) else int(memory)
+    seed = secrets.randbits(63) if seed is None else int(seed)
+
+    from cv2course.exercises.static_scan import scan
+
+    reference_files, reference_packages = _reference_info()
+    found = scan(cells, assignment.tasks, [p for _, p in assignment_specs.CATALOGUE.values()])
+    report = {"notebook": str(notebook), "assignment": assignment.name, "score": 0,
+              "max_score": assignment.max_score, "exercises": {}, "flags": list(found.flags), "events": [],
+              "sandbox": {}, "error": None}
+    temp_root = tempfile.gettempdir()
+    run_dir = Path(tempfile.mkdtemp(prefix="cv2course-grade-", dir=temp_root))  # 0700
+    try:
+        for sub in ("private/stage", "kernel", "scratch/.tmp", "scratch/.grade"):
+            (run_dir / sub).mkdir(parents=True, mode=0o700)
+        scratch = run_dir / "scratch"
+        shutil.copyfile(notebook, scratch / Path(notebook).name)
+        staged = _stage(assignment, run_dir / "private" / "stage", seed)
+        answers = {t.exercise: f"{t.exercise}-{secrets.token_hex(6)}" for t in assignment.tasks}
+        limits = {"memory": memory, "cpu": int(np.ceil(cpu_time)), "landlock": bool(landlock),
+                  "report": str(run_dir / "kernel" / "applied.json"), "read": _read_paths(temp_root) + [
+                      str(run_dir / "kernel")], "write": [str(scratch), "/dev/null"],
+                  "list_only": [str(_package_dir().parent)]}
+        (run_dir / "kernel" / "limits.json").write_text(json.dumps(limits), encoding="utf-8")
+        env = _kernel_env(scratch, quick)
+        spec = {"scratch": str(scratch), "env": env, "cells": cells, "timeout": timeout,
+                "total_timeout": total_timeout, "setup_timeout": SETUP_TIMEOUT, "grace": min(10.0, max(2.0, timeout)),
+                "preload": _preload(assignment, cells), "audit": str(scratch / ".grade" / "audit.jsonl"),
+                "reference_files": reference_files, "reference_packages": reference_packages,
+                "library": sorted({sys.prefix, sys.base_prefix, os.path.realpath(sys.base_prefix),
+                                   str(_package_dir())}),
+                "parent_pid": os.getpid(),
+                "tasks": [{"exercise": t.exercise, "function": t.function, "answers": answers[t.exercise]}
+                          for t in assignment.tasks]}
+        (run_dir / "private" / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+        started = time.monotonic()
+        with open(run_dir / "private" / "supervisor.log", "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "cv2course.exercises.supervisor", str(run_dir)],
+                                    cwd=run_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=log, start_new_session=True)
+        with _ACTIVE_LOCK:
+            _ACTIVE[proc.pid] = proc
+        try:
+            proc.wait(timeout=SETUP_TIMEOUT * (1 + 5) + total_timeout + 60)
+        except subprocess.TimeoutExpired:
+            report["events"].append({"event": "grader timeout", "message": "the run did not end; it was killed"})
+        finally:
+            _terminate(proc)
+            with _ACTIVE_LOCK:
+                _ACTIVE.pop(proc.pid, None)
+        report["sandbox"]["seconds"] = round(time.monotonic() - started, 2)
+        _collect(report, run_dir, proc.returncode, assignment, staged, answers, found, timeout)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return report
+
+
+def _collect(report, run_dir, returncode, assignment, staged, answers, found, timeout):
+    events, bad = _jsonl(run_dir / "private" / "events.jsonl")
+    if bad:
+        events.append({"event": "malformed record", "message": f"{bad} unreadable line(s) in the run's events"})
+    report["events"] += [e for e in events if e.get("event") not in ("call", "ready", "finished")]
+    try:
+        applied = wire.read_json(run_dir / "kernel" / "applied.json")
+        report["sandbox"].update({k: applied.get(k) for k in ("landlock_abi", "memory", "cpu")})
+    except ValueError:
+        pass
+    finished = [e for e in events if e.get("event") == "finished"]
+    report["sandbox"]["all_processes_ended"] = bool(finished and finished[-1].get("clean"))
+    errors = [e for e in events if e.get("event") in ("supervisor error", "kernel failed to start", "setup failed")]
+    if errors:
+        report["error"] = f"{errors[0]['event']}: {str(errors[0].get('message', ''))[:500]}"
+    elif not finished or returncode not in (0, 3):
+        log = (run_dir / "private" / "supervisor.log")
+        tail = log.read_bytes()[-300:].decode(errors="replace") if log.exists() else ""
+        report["error"] = f"the run's supervisor ended abnormally (exit {returncode}) {tail}".strip()
+    calls = {e.get("exercise"): e for e in events if e.get("event") == "call"}
+    audit, bad_audit = _jsonl(run_dir / "scratch" / ".grade" / "audit.jsonl")
+    owner = {f["cell"]: f["exercise"] for f in found.flags if f.get("exercise") is not None}
+    reference_seen = {}
+    for record in audit:
+        phase = record.get("phase") if isinstance(record.get("phase"), dict) else {}
+        exercise = phase.get("exercise") if isinstance(phase.get("exercise"), str) else owner.get(phase.get("cell"))
+        flag = {"kind": str(record.get("kind"))[:60], "detail": str(record.get("detail"))[:200],
+                "cell": phase.get("cell") if isinstance(phase.get("cell"), int) else None, "exercise": exercise,
+                "source": "kernel audit (advisory)"}
+        report["flags"].append(flag)
+        if flag["kind"] == "uses the reference" and "exercise" in phase:
+            reference_seen.setdefault(exercise, []).append(flag["detail"])
+    if bad_audit:
+        report["flags"].append({"kind": "malformed audit log", "detail": f"{bad_audit} unreadable line(s)",
+                                "cell": None, "exercise": None, "source": "kernel audit (advisory)"})
+    for task in assignment.tasks:
+        entry = _score_task(task, staged[task.exercise], run_dir / "scratch" / ".grade" / answers[task.exercise],
+                            calls.get(task.exercise), timeout)
+        used = found.reference_use.get(task.exercise) or reference_seen.get(task.exercise)
+        if used and entry["status"] in ("passed", "failed"):
+            entry = {"status": "failed", "points": 0,
+                     "message": f"{task.function} uses the package's reference ({used[0]}) instead of computing "
+                                f"the result: 0 points"}
+        entry["max_points"] = task.points
+        report["exercises"][task.exercise] = entry
+    report["score"] = sum(e["points"] for e in report["exercises"].values())
+
+
+# --- many submissions ---------------------------------------------------------------------------
+
+def submissions_in(paths):
+    """The notebooks to grade: files as given, folders' *.ipynb (sorted, not recursive)."""
+    out = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.ipynb") if p.is_file())
+            if not found:
+                raise FileNotFoundError(f"folder {str(path)!r} holds no .ipynb notebooks")
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def grade_many(paths, jobs=1, progress=True, **options):
+    """Grade ``paths`` with ``jobs`` runs in parallel; one report per path, in order.
+
+    A submission that cannot be read gets a report with ``error`` set and no points.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    def one(path):
+        try:
+            return grade(path, **options)
+        except (ValueError, FileNotFoundError, IsADirectoryError, TypeError) as exc:
+            assignment = options.get("assignment")
+            spec = assignment if isinstance(assignment, assignment_specs.Assignment) else (
+                assignment_specs.load_assignment(assignment) if assignment else None)
+            return {"notebook": str(path), "assignment": spec.name if spec else None, "score": 0,
+                    "max_score": spec.max_score if spec else 0,
+                    "exercises": {t.exercise: {"status": "not run", "points": 0, "max_points": t.points,
+                                               "message": str(exc)} for t in (spec.tasks if spec else ())},
+                    "flags": [], "events": [], "sandbox": {}, "error": str(exc)}
+
+    reports = [None] * len(paths)
+    with ThreadPoolExecutor(max_workers=jobs) as pool, \
+            tqdm(total=len(paths), desc="grading", unit="notebook", disable=not progress, file=sys.stderr) as bar:
+        futures = {pool.submit(one, p): i for i, p in enumerate(paths)}
+        try:
+            for future in _as_completed(futures):
+                reports[futures[future]] = future.result()
+                bar.update(1)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            terminate_all()
+            raise
+    return reports
+
+
+def _as_completed(futures):
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)  # wakes up for signals
+        yield from done

@@ -12,6 +12,7 @@ kernel cannot reach that folder) and, on exit -- also on SIGTERM, or when the gr
 kills every descendant and reaps it.
 """
 import ctypes
+import faulthandler
 import json
 import os
 import queue
@@ -118,13 +119,26 @@ class Kernel:
         self.client.load_connection_file()
         self.client.start_channels()
         deadline = time.monotonic() + timeout
-        while True:
+        while self.alive() and time.monotonic() < deadline:
+            msg_id = self.client.kernel_info()
+            asked = time.monotonic()
+            while self.alive() and time.monotonic() - asked < 2.0:
+                try:
+                    msg = self.client.get_shell_msg(timeout=0.25)
+                except queue.Empty:
+                    continue
+                if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                    self.drain()
+                    return True
+        return False
+
+    def drain(self):
+        """Drop the kernel's outputs (not kept; jupyter_client's get_msgs() would block)."""
+        for _ in range(10000):
             try:
-                self.client.wait_for_ready(timeout=min(5.0, max(0.1, deadline - time.monotonic())))
-                return True
-            except RuntimeError:
-                if self.popen.poll() is not None or time.monotonic() > deadline:
-                    return False
+                self.client.iopub_channel.get_msg(timeout=0)
+            except queue.Empty:
+                return
 
     def alive(self):
         return self.popen is not None and self.popen.poll() is None
@@ -138,7 +152,7 @@ class Kernel:
             try:
                 msg = self.client.get_shell_msg(timeout=min(0.25, remaining))
             except queue.Empty:
-                self.client.iopub_channel.get_msgs()  # outputs are not kept: drop them
+                self.drain()
                 if not self.alive():
                     return "dead"
                 continue
@@ -289,6 +303,7 @@ class Run:
 
 
 def main(run_dir):
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a stuck run waits
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
