@@ -27,7 +27,7 @@ def model_classes():
     return {"gan": GAN, "wgan": WGAN, "wgan-gp": WGANGP, "cgan": ConditionalGAN, "vae": VAE}
 
 
-def training_data(name, folder, size, quick):
+def training_data(name, folder, size):
     """(images NHWC in [0, 1], integer labels or None) for model ``name``."""
     import numpy as np
 
@@ -35,16 +35,12 @@ def training_data(name, folder, size, quick):
         from cv2course.data import digits
 
         images, labels = digits(size=size, split="train")
-        if quick:
-            images, labels = images[:256], labels[:256]
         return images, (labels if name == "cgan" else None)
     from pathlib import Path
 
     from cv2course.data import image_folder
 
     images, paths = image_folder(folder, size=size, return_paths=True)
-    if quick:
-        images, paths = images[:256], paths[:256]
     if name != "cgan":
         return images, None
     classes = [Path(p).relative_to(folder).parts[0] if len(Path(p).relative_to(folder).parts) > 1 else None
@@ -144,7 +140,7 @@ def run(args):
     if out.is_dir():
         raise ValueError(f"-o/--output {args.output!r} is a folder; give a file name such as model.keras")
     settings.set_seed(args.seed)
-    images, labels = training_data(args.model, args.data, args.size, settings.QUICK)
+    images, labels = training_data(args.model, args.data, args.size)
     if out.exists() and not args.restart:
         model = load_saved(args.model, out)
         if model_input_shape(model) != images.shape[1:]:
@@ -155,6 +151,9 @@ def run(args):
         num_classes = int(labels.max()) + 1 if labels is not None else None
         model = new_model(args.model, images.shape[1:], num_classes, settings.QUICK, args.seed)
         model.compile()
+    if settings.QUICK:  # a few steps: 256 images, or one batch for all of a WGAN's critic steps
+        n = max(256, args.batch_size * getattr(model, "discriminator_steps", 1))
+        images, labels = images[:n], (None if labels is None else labels[:n])
     if args.model == "vae":
         fit_args = {"x": images, "batch_size": args.batch_size, "shuffle": True}
     else:
