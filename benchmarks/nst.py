@@ -20,7 +20,9 @@ block1..5_conv1 style, weights 1e4 / 1e-2, total variation 30; the package's
 
 Each method starts from the content image, is traced before its clock starts (as the tutorial
 is) and stops at L* or after T (Adam: 1.3 T); "time to L*" is the wall time until an image
-with a full-size loss <= L* exists, and "ratio" is that time / T. All run in one process,
+with a full-size loss <= L* exists, and "ratio" is that time / T. On a shared machine the
+wall time depends on the other processes; the process CPU time (all threads) to L* and its
+ratio are given beside it and move less with the load. All run in one process,
 one after another, so they see the same (noisy) machine. The table also gives loss-and-
 gradient evaluations (L-BFGS's line search may use more than one per iteration) and the
 share of L* that is the total-variation term.
@@ -78,19 +80,25 @@ def tutorial_run(extractor, content, style, steps):
     train_step.get_concrete_function(image)  # trace (and build the optimizer) without stepping
     trace = time.perf_counter() - t0
     times = [0.0]
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         train_step(image)
         times.append(time.perf_counter() - t0)
+    cpu = time.process_time() - cpu0
     final = image.numpy()[0]
-    return times, final, float(total_loss(tf.constant(final[None]))[0]), trace
+    return times, cpu, final, float(total_loss(tf.constant(final[None]))[0]), trace
 
 
 def stop_at(target, first_full_step=0):
-    """A StyleTransfer callback that ends the run once a full-size step's total loss is <= target."""
+    """A StyleTransfer callback that ends the run once a full-size step's total loss is <= target;
+    ``callback.cpu[step]``: the process CPU seconds (all threads) from its creation to each step."""
+    cpu0 = time.process_time()
+
     def callback(step, image, terms):
+        callback.cpu[step] = time.process_time() - cpu0
         if step >= first_full_step and terms["total"] <= target:
             raise StopIteration
+    callback.cpu = {}
     return callback
 
 
@@ -123,25 +131,27 @@ def run_pair(content_spec, style_spec, args):
     st.run(content, style, steps=1, optimizer="adam", levels=1, verbose=0)
     st.run(content, style, steps=(1, 1, 1), optimizer="lbfgs", verbose=0)
 
-    times, final, target, trace = tutorial_run(extractor, content, style, args.adam_steps)
+    times, cpu, final, target, trace = tutorial_run(extractor, content, style, args.adam_steps)
     budget = times[-1]
     terms = st.costs(final[None], st.targets(content, style))
     tv_share = st.gamma * float(terms["tv"]) / float(terms["total"])
-    rows = [("tutorial Adam", budget, args.adam_steps, args.adam_steps, target)]
+    rows = [("tutorial Adam", budget, cpu, args.adam_steps, args.adam_steps, target)]
     runs = [("package Adam", dict(steps=int(1.3 * args.adam_steps), optimizer="adam", levels=1), 1.3 * budget, 0),
             ("package L-BFGS", dict(steps=20 * args.adam_steps, optimizer="lbfgs", levels=1), budget, 0),
             ("package coarse-to-fine", dict(steps=coarse + (20 * args.adam_steps,), optimizer="lbfgs"), budget,
              sum(coarse))]
     for name, kwargs, limit, first_full in runs:
-        r = st.run(content, style, verbose=0, max_seconds=limit, callback=stop_at(target, first_full),
-                   callback_every=1, **kwargs)
+        stop = stop_at(target, first_full)
+        r = st.run(content, style, verbose=0, max_seconds=limit, callback=stop, callback_every=1, **kwargs)
         steps = kwargs["steps"]
         last_level = len(level_shapes(content.shape[:2], len(steps) if isinstance(steps, tuple) else 1)) - 1
         reached = time_to(r.history, target, last_level)
         if reached:
-            rows.append((name,) + reached + (r.history["total"][-1],))
+            rows.append((name, reached[0], stop.cpu.get(reached[1], float("nan"))) + reached[1:]
+                        + (r.history["total"][-1],))
         else:
-            rows.append((name, None, r.history["step"][-1], r.history["evaluations"][-1], r.history["total"][-1]))
+            rows.append((name, None, None, r.history["step"][-1], r.history["evaluations"][-1],
+                         r.history["total"][-1]))
         print(f"  {name}: {r.seconds:.1f} s, {r.history['step'][-1]} steps, loss {r.history['total'][-1]:.5g}",
               flush=True)
 
@@ -150,10 +160,14 @@ def run_pair(content_spec, style_spec, args):
     print(f"\n{names[0]} + {names[1]}, {w}x{h} px, {st.weights_label}; tutorial's {args.adam_steps}-step loss "
           f"L* = {target:.5g} (TV share {tv_share:.0%}), T = {budget:.1f} s ({budget / args.adam_steps:.2f} s/step, "
           f"trace {trace:.1f} s); coarse levels {coarse[0]} + {coarse[1]} iterations")
-    print(f"{'method':24} {'time to L*':>10} {'ratio':>6} {'steps':>6} {'evals':>6} {'loss at stop':>12}")
-    for name, t, step, ev, loss in rows:
-        t_text, ratio = ("not reached", "-") if t is None else (f"{t:.1f} s", f"{t / budget:.2f}")
-        print(f"{name:24} {t_text:>10} {ratio:>6} {step:6d} {ev:6d} {loss:12.5g}")
+    print(f"{'method':24} {'time to L*':>11} {'ratio':>6} {'CPU s':>7} {'CPU ratio':>9} {'steps':>6} {'evals':>6} "
+          f"{'loss at stop':>12}")
+    for name, t, c, step, ev, loss in rows:
+        if t is None:
+            t_text = ratio = c_text = c_ratio = "-"
+        else:
+            t_text, ratio, c_text, c_ratio = f"{t:.1f} s", f"{t / budget:.2f}", f"{c:.1f}", f"{c / cpu:.2f}"
+        print(f"{name:24} {t_text:>11} {ratio:>6} {c_text:>7} {c_ratio:>9} {step:6d} {ev:6d} {loss:12.5g}")
     print(flush=True)
     return rows
 
@@ -183,11 +197,12 @@ def main(argv=None):
     for content, style in pairs:
         rows = run_pair(content, style, args)
         summary.append((f"{Path(content).stem} + {Path(style).stem}", rows))
-    print("Ratios to the tutorial's time to its own 300-step loss (lower is faster; '-' = not reached within T)")
+    print("Ratios to the tutorial's time to its own 300-step loss, wall (CPU) — lower is faster; "
+          "'-' = not reached within T")
     methods = [row[0] for row in summary[0][1]]
     print(f"{'pair':34} " + " ".join(f"{m:>24}" for m in methods))
     for pair, rows in summary:
-        cells = ["-" if t is None else f"{t / rows[0][1]:.2f}" for _, t, *_ in rows]
+        cells = ["-" if t is None else f"{t / rows[0][1]:.2f} ({c / rows[0][2]:.2f})" for _, t, c, *_ in rows]
         print(f"{pair:34} " + " ".join(f"{c:>24}" for c in cells))
     return 0
 
