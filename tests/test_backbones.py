@@ -136,3 +136,81 @@ def test_resolve_layer_maps_vgg19_names_to_the_vgg_at_hand():
     with pytest.raises(ValueError, match="unknown layer 'block4_conv1' for the model 'vgg16_features'; "
                                          "its layers are: image, vgg_preprocess, block1_conv1"):
         resolve_layer("block4_conv1", model)
+
+
+def write_keras_weights(model, path):
+    """Save ``model``'s weights in the legacy HDF5 layout Keras' application files use."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with h5py.File(path, "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, model)
+
+
+@pytest.fixture(scope="module")
+def vgg19_in_keras_cache(tmp_path_factory):
+    """A Keras cache with a VGG19 trunk file under the name Keras looks for (random weights, built
+    with weights=None), no remembered weights and no network: weights="auto" must find the file."""
+    import keras
+
+    from cv2course.data import tfds
+
+    home = tmp_path_factory.mktemp("keras_home")
+    keras.utils.set_random_seed(0)
+    reference = keras.applications.VGG19(include_top=False, weights=None)
+    path = home / "models" / backbones._KERAS_FILES["vgg19"]
+    write_keras_weights(reference, path)
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a test tried to reach the network")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KERAS_HOME", str(home))
+        mp.setattr(backbones, "_imagenet_cache", {})
+        mp.setattr(tfds, "network_available", no_network)
+        yield path
+
+
+def test_auto_picks_cached_imagenet_vgg19_with_its_layers_and_preprocessing(vgg19_in_keras_cache):
+    import keras
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback warning
+        model = vgg_features(["block1_conv1", "block3_conv4", "block5_conv4"], arch="vgg19", weights="auto")
+    assert model.arch == "vgg19" and model.weights_label == "ImageNet VGG19"
+    assert model.layer_names == {"block1_conv1": "block1_conv1", "block3_conv4": "block3_conv4",
+                                 "block5_conv4": "block5_conv4"}
+    assert [layer.name for layer in model.layers if "conv" in layer.name] == [
+        n for n in vgg_layer_names("vgg19") if "conv" in n]
+    assert backbones.available_weights()["vgg19_imagenet"] == f"cached at {vgg19_in_keras_cache}"
+    x = np.random.default_rng(0).random((2, 32, 40, 3), dtype=np.float32)
+    np.testing.assert_allclose(model.get_layer("vgg_preprocess")(x),
+                               keras.applications.vgg19.preprocess_input(x * 255.0), rtol=1e-5, atol=1e-3)
+    net = keras.applications.VGG19(include_top=False, weights=str(vgg19_in_keras_cache), input_shape=(None, None, 3))
+    keras_features = keras.Model(net.input, net.get_layer("block5_conv4").output)
+    expected = keras_features(keras.applications.vgg19.preprocess_input(x * 255.0))
+    np.testing.assert_allclose(model(x)["block5_conv4"], expected, rtol=1e-4, atol=1e-4 * float(np.abs(expected).max()))
+
+
+def test_featviz_defaults_run_on_cached_vgg19_and_offline_vgg16(vgg19_in_keras_cache, monkeypatch, tmp_path):
+    """visualize_filters/top_patches with their default arch/weights, on VGG19 and on the VGG16 fallback."""
+    from cv2course.featviz import layer_activations, top_patches, visualize_filters
+
+    images = np.random.default_rng(0).random((2, 24, 24, 3), dtype=np.float32)
+    on_vgg19 = visualize_filters("block3_conv4", [0, 1], size=16, steps=1)
+    assert on_vgg19.shape == (2, 16, 16, 3)
+    assert top_patches(images, "block3_conv4", 0, k=2)[0].image.shape == (48, 48, 3)  # VGG19's receptive field
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # nothing cached: the bundled VGG16 stands in
+    monkeypatch.setattr(backbones, "_imagenet_cache", {})
+    with pytest.warns(UserWarning, match="block3_conv4"):
+        on_vgg16 = visualize_filters("block3_conv4", [0], size=16, steps=1)
+    assert on_vgg16.shape == (1, 16, 16, 3)
+    with pytest.warns(UserWarning, match="block3_conv4"):
+        patches = top_patches(images, "block3_conv4", 0, k=2)
+    assert patches[0].image.shape == (40, 40, 3)  # VGG16's block3_conv3 sees 40x40
+    with pytest.warns(UserWarning):
+        acts = layer_activations(images[0], ["block5_conv4"])
+    assert acts["block5_conv4"].shape == (1, 1, 512)
+    with pytest.raises(ValueError, match="unknown layer 'block3_conv9' for vgg19; its layers are: block1_conv1"):
+        visualize_filters("block3_conv9", [0], size=16, steps=1)
