@@ -312,9 +312,14 @@ class StyleTransfer:
         ``preserve_color``: luminance-only transfer (Gatys et al., 2016): the transfer runs
         on luminance images (the style's matched to the content's mean and std) and the
         result keeps the content's colours. ``callback(step, image, terms)`` is called at
-        step 0 and every ``callback_every`` steps (frames for a GIF). ``verbose=0`` hides
-        the progress bar. ``max_seconds`` stops early once that much time has passed (the
-        history then has fewer entries): a wall-time budget.
+        step 0, every ``callback_every`` steps and at the end of each level (frames for a
+        GIF; coarse levels' images are upsampled to the output size); a callback that raises
+        ``StopIteration`` ends the run with the image it was given (e.g. once a loss is
+        reached). ``verbose=0`` hides the progress bar. ``max_seconds`` stops early once that
+        much time has passed (the history then has fewer entries): a wall-time budget.
+        ``levels``: coarse to fine over that many sizes (default: the transfer's, see the
+        class); ``steps`` is then the total over the levels, split by :func:`split_steps`,
+        or a sequence of counts per level, coarse to fine (which sets the number of levels).
         """
         steps = self.steps if steps is None else steps
         per_level = None
@@ -463,7 +468,7 @@ class StyleTransfer:
             opt = keras.optimizers.Adam(learning_rate=self.learning_rate, beta_1=self.beta_1, epsilon=self.epsilon)
             opt.build([image])
 
-            @tf.function
+            @tf.function(autograph=False)
             def train_step(targets):
                 with tf.GradientTape() as tape:
                     terms = self.costs(image, targets)
