@@ -96,10 +96,13 @@ def logical_cpus():
 # --- deterministic noise ---------------------------------------------------------------------
 
 def _projection(rows, width, seed):
-    """tanh(flatten(rows) · W + offset) with a fixed W: a per-row function, independent of the batch split."""
+    """tanh(Σ_p x_p · sin(ω_j p + seed) / √P): ``width`` fixed smooth projections of each row, a
+    per-row function (independent of how the batch is split) that needs no static shape."""
     flat = tf.reshape(tf.cast(rows, tf.float32), (tf.shape(rows)[0], -1))
-    w = np.random.default_rng(seed).normal(0.0, 1.0, (int(flat.shape[-1]), width)).astype(np.float32)
-    return tf.tanh(flat @ (w / np.sqrt(w.shape[0])) + 0.1 * seed)
+    size = tf.cast(tf.shape(flat)[1], tf.float32)
+    position = tf.range(size)[:, None]
+    patterns = tf.sin(position * tf.constant([[1.7 + 0.9 * j for j in range(width)]]) + float(seed))
+    return tf.tanh(2.0 * (flat - 0.5) @ patterns / tf.sqrt(size) + 0.1 * seed)
 
 
 def deterministic_noise(model):
