@@ -72,10 +72,10 @@ class MultiNetworkModel(keras.Model):
 
     optimizer_names = ("generator_optimizer", "discriminator_optimizer")
     tracker_names = ()
-    #: argument names of files saved before the common base: {old compile-config key: new}.
+    #: old argument names still accepted by compile() and in saved compile configs: {old: new}.
     legacy_optimizer_names = {}
     #: jit_compile when compile() is not told: XLA is faster on CPU for these steps (benchmarks/gans.py).
-    default_jit_compile = True
+    default_jit_compile = False
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -104,6 +104,9 @@ class MultiNetworkModel(keras.Model):
             raise ValueError(f"{cls} ignores compile(metrics=...): its train_step logs its own losses. Measure "
                              f"generated samples during training with the {GENERATOR_METRICS_CALLBACK} callback "
                              "(model.fit(..., callbacks=[GeneratorMetrics(...)])) instead")
+        for old, new in self.legacy_optimizer_names.items():
+            if old in kwargs:
+                kwargs[new] = kwargs.pop(old)
         given = {name: as_optimizer(kwargs.pop(name, None), name) for name in self.optimizer_names}
         defaults = self.default_optimizers()
         chosen = {name: with_loss_scaling(given[name] or defaults[name], self.dtype_policy)

@@ -6,21 +6,30 @@ discriminator as label channels concatenated to the image (see
 objective is the GAN's with every D(·) and G(·) conditioned on y. Because the label enters
 as a code vector, a mixture (1 − t)·onehot(a) + t·onehot(b) is a valid input: sweeping t
 morphs one class into another with z fixed (:meth:`ConditionalGAN.class_morph`).
+
+Training is Goodfellow et al.'s Algorithm 1 (see :mod:`cv2course.gans.gan`, line numbers
+used in ``ConditionalGAN.train_step``) with each real minibatch's labels y conditioning both
+networks: D ascends 1/m Σ [log D(x | y) + log(1 − D(G(z | y) | y))], G descends
+−1/m Σ log D(G(z | y) | y) (non-saturating) on the labels of the last real minibatch.
+Mixed precision and replicas as for :class:`~cv2course.gans.gan.GAN`.
 """
 import keras
 import numpy as np
 import tensorflow as tf
 
 from cv2course.checks import check_choice, check_positive
+from cv2course.distribute import scale_for_replicas
+from cv2course.gans import losses as adv
 from cv2course.gans import networks
 from cv2course.gans.gan import GAN
+from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
 class ConditionalGAN(GAN):
     """``ConditionalGAN(generator=None, discriminator=None, num_classes=10, latent_dim=100,
     image_size=28, channels=1, base_filters=64, conditioning="one_hot", discriminator_steps=1,
-    loss="non_saturating", label_smoothing=0.0)``.
+    loss="non_saturating", label_smoothing=0.0, seed=None)``.
 
     ``fit`` takes (images in [0, 1], integer labels) batches. ``model([z, labels])`` returns
     images in [0, 1]; labels are integers (N,) or label codes (N, K). Logged keys as
@@ -28,8 +37,8 @@ class ConditionalGAN(GAN):
     """
 
     def __init__(self, generator=None, discriminator=None, num_classes=10, latent_dim=100, image_size=28, channels=1,
-                 base_filters=64, conditioning="one_hot", discriminator_steps=1, loss=None, label_smoothing=0.0,
-                 seed=None, **kwargs):
+                 base_filters=64, conditioning="one_hot", discriminator_steps=1, loss="non_saturating",
+                 label_smoothing=0.0, seed=None, **kwargs):
         check_positive(num_classes, "num_classes", integer=True)
         check_choice(conditioning, "conditioning", networks.CONDITIONINGS)
         self.num_classes, self.conditioning = int(num_classes), conditioning
@@ -44,8 +53,8 @@ class ConditionalGAN(GAN):
         return networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters,
                                             num_classes=self.num_classes, conditioning=self.conditioning)
 
-    def _check_networks(self):
-        super()._check_networks()
+    def check_networks(self):
+        super().check_networks()
         for net in (self.generator, self.discriminator):
             if len(net.inputs) != 2 or tuple(net.inputs[1].shape[1:]) != (self.num_classes,):
                 raise ValueError(f"the conditional {net.name} must take two inputs, the second a label code of shape "
@@ -58,24 +67,19 @@ class ConditionalGAN(GAN):
             return tf.cast(labels, tf.float32)
         return tf.one_hot(tf.cast(labels, tf.int32), self.num_classes, dtype=tf.float32)
 
-    def _unpack(self, data):
+    def images_and_codes(self, data):
+        """The batch's images in [-1, 1] and label codes (N, K)."""
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         if y is None:
             raise ValueError("ConditionalGAN trains on (images, labels) batches; got images only")
         return tf.cast(x, tf.float32) * 2.0 - 1.0, self.codes(y)
-
-    def _generate(self, z, labels, training):
-        return self.generator([z, labels], training=training)
-
-    def _discriminate(self, images, labels, training):
-        return self.discriminator([images, labels], training=training)
 
     def call(self, inputs, training=False):
         """Images in [0, 1] for ``[z, labels]`` (labels: integers (N,) or codes (N, K))."""
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
             raise ValueError("ConditionalGAN is called on [z, labels]")
         z, labels = inputs
-        return (self._generate(z, self.codes(labels), training) + 1.0) / 2.0
+        return (float32(self.generator([z, self.codes(labels)], training=training)) + 1.0) / 2.0
 
     def generate(self, labels, z=None, seed=None, batch_size=256):
         """One image (NumPy, [0, 1]) per label (integers or codes), z ~ N(0, I) drawn with ``seed``."""
@@ -115,3 +119,39 @@ class ConditionalGAN(GAN):
         config = super().get_config()
         config.update(num_classes=self.num_classes, conditioning=self.conditioning)
         return config
+
+    def train_step(self, data):
+        self.check_compiled()
+        k, D, G = self.discriminator_steps, self.discriminator, self.generator
+        d_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
+        images, codes = self.images_and_codes(data)
+        reals, ys = real_minibatches(images, k), real_minibatches(codes, k)               # line 3: (x, y)
+        fakes = fakes_for_steps(G, [self.sample_z(x, i) for i, x in enumerate(reals)], ys)  # line 2: G(z | y)
+        for real, y, fake in zip(reals, ys, fakes):                                      # line 1
+            with tf.GradientTape() as tape:                                              # line 4
+                real_scores = float32(D([real, y], training=True))
+                fake_scores = float32(D([fake, y], training=True))
+                d_loss = adv.discriminator_loss(self.loss_name, real_scores, fake_scores,
+                                                label_smoothing=self.label_smoothing)
+                scaled = d_opt.scale_loss(scale_for_replicas(d_loss))
+            d_opt.apply(tape.gradient(scaled, D.trainable_variables), D.trainable_variables)
+            self.record({"d_loss": d_loss, "d_real": tf.reduce_mean(tf.sigmoid(real_scores)),
+                         "d_fake": tf.reduce_mean(tf.sigmoid(fake_scores))})
+        z, y = self.sample_z(reals[-1], k), ys[-1]                                       # line 5
+        with tf.GradientTape() as tape:                                                  # line 6
+            fake_scores = float32(D([G([z, y], training=True), y], training=True))
+            g_loss = adv.generator_loss(self.loss_name, fake_scores)
+            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
+        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)
+        return self.record({"g_loss": g_loss})
+
+    def test_step(self, data):
+        real, y = self.images_and_codes(data)
+        fake = self.generator([self.sample_z(real, 0), y], training=False)
+        real_scores = float32(self.discriminator([real, y], training=False))
+        fake_scores = float32(self.discriminator([fake, y], training=False))
+        return self.record({
+            "d_loss": adv.discriminator_loss(self.loss_name, real_scores, fake_scores,
+                                             label_smoothing=self.label_smoothing),
+            "g_loss": adv.generator_loss(self.loss_name, fake_scores),
+            "d_real": tf.reduce_mean(tf.sigmoid(real_scores)), "d_fake": tf.reduce_mean(tf.sigmoid(fake_scores))})

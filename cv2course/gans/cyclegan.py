@@ -19,13 +19,14 @@ both discriminators, as in the authors' code. The L1 terms are measured on image
 """
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
-from cv2course.checks import check_images, check_positive
+from cv2course.checks import check_images, check_integer, check_positive, check_positive_int
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import image_to_image  # noqa: F401  registers ReflectionPadding2D for load_model
 from cv2course.gans import losses as adversarial
-from cv2course.gans.two_player import as_optimizer, serialize
+from cv2course.multi_network import MultiNetworkModel
 from cv2course.sr.losses import l1_loss
 
 
@@ -100,10 +101,8 @@ class ImagePool(keras.layers.Layer):
 
     def __init__(self, capacity=50, seed=0, **kwargs):
         super().__init__(**kwargs)
-        self.capacity = int(check_positive(capacity, "capacity", allow_zero=True, integer=True))
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"seed must be an integer, got {seed!r}")
-        self.seed = int(seed)
+        self.capacity = check_positive_int(capacity, "capacity", allow_zero=True)
+        self.seed = check_integer(seed, "seed")
 
     def build(self, input_shape):
         image_shape = tuple(input_shape[1:])
@@ -122,7 +121,6 @@ class ImagePool(keras.layers.Layer):
         return input_shape
 
     def call(self, images):
-        import tensorflow as tf
 
         images = tf.stop_gradient(tf.cast(images, self.images.dtype))
         if self.capacity == 0:
@@ -137,7 +135,6 @@ class ImagePool(keras.layers.Layer):
         return tf.ensure_shape(mine, images.shape)
 
     def _query(self, images):
-        import tensorflow as tf
 
         n = tf.shape(images)[0]
         step = tf.cast(self.step.value, tf.int32)
@@ -189,7 +186,7 @@ def _channels(model, which):
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class CycleGAN(keras.Model):
+class CycleGAN(MultiNetworkModel):
     """CycleGAN with generators G: X → Y (``generator_g``), F: Y → X (``generator_f``) and
     discriminators D_X, D_Y (build them with ``cv2course.gans.image_to_image``).
 
@@ -204,11 +201,12 @@ class CycleGAN(keras.Model):
     """
 
     tracker_names = ("g_loss", "adversarial_loss", "cycle_loss", "identity_loss", "d_x_loss", "d_y_loss")
+    default_jit_compile = False  # XLA takes minutes to compile the image pools' loops on a CPU
 
     def __init__(self, generator_g, generator_f, discriminator_x, discriminator_y, lambda_cycle=10.0,
                  lambda_identity=0.5, pool_size=50, adversarial_loss="least_squares", image_size=None, seed=0,
                  **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=check_integer(seed, "seed"), **kwargs)
         parts = {"generator_g": generator_g, "generator_f": generator_f, "discriminator_x": discriminator_x,
                  "discriminator_y": discriminator_y}
         for name, part in parts.items():
@@ -216,9 +214,8 @@ class CycleGAN(keras.Model):
                 raise TypeError(f"{name} must be a keras.Model, got {type(part).__name__}")
         self.lambda_cycle = float(check_positive(lambda_cycle, "lambda_cycle", allow_zero=True))
         self.lambda_identity = float(check_positive(lambda_identity, "lambda_identity", allow_zero=True))
-        self.pool_size = int(check_positive(pool_size, "pool_size", allow_zero=True, integer=True))
+        self.pool_size = check_positive_int(pool_size, "pool_size", allow_zero=True)
         self.adversarial_loss = adversarial.canonical_loss_name(adversarial_loss)
-        self.seed = int(seed)
         self.image_size = None if image_size is None else int(check_positive(image_size, "image_size", integer=True))
         self.x_shape = self._image_shape(generator_g, "generator_g", "input")
         self.y_shape = self._image_shape(generator_g, "generator_g", "output")
@@ -229,9 +226,7 @@ class CycleGAN(keras.Model):
         self.pool_y = ImagePool(self.pool_size, seed=self.seed + 1, name="pool_y")
         self.pool_x.build((None,) + self.x_shape)
         self.pool_y.build((None,) + self.y_shape)
-        self.generator_optimizer = None
-        self.discriminator_optimizer = None
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+        self._schedule = {"learning_rate": 2e-4, "constant_steps": None, "decay_steps": None}
         self.built = True  # every part is built above
 
     def _image_shape(self, model, name, which):
@@ -263,10 +258,6 @@ class CycleGAN(keras.Model):
             raise ValueError(f"the identity loss needs domains with equal channels, got {cx} and {cy}; "
                              "set lambda_identity=0")
 
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
     # -- forward
     def call(self, x, training=False):
         """G(x): images of X in [0, 1] → images of Y in [0, 1]."""
@@ -279,7 +270,8 @@ class CycleGAN(keras.Model):
         shape = self.x_shape if direction == "x_to_y" else self.y_shape
         arr = check_images(images, "images", channels=shape[-1])
         net = self.generator_g if direction == "x_to_y" else self.generator_f
-        out = [np.asarray(net(arr[i:i + batch_size] * 2.0 - 1.0, training=False)) for i in range(0, len(arr), batch_size)]
+        out = [np.asarray(net(arr[i:i + batch_size] * 2.0 - 1.0, training=False), np.float32)
+               for i in range(0, len(arr), batch_size)]
         return ((np.concatenate(out) + 1.0) / 2.0).astype(np.float32)
 
     def cycle(self, images, direction="x_to_y", batch_size=64):
@@ -324,83 +316,58 @@ class CycleGAN(keras.Model):
                 raise ValueError(f"{name} batches must have shape (N,) + {shape}, got {tuple(t.shape)}")
         return ops.cast(x, "float32") * 2.0 - 1.0, ops.cast(y, "float32") * 2.0 - 1.0
 
-    def _record(self, terms):
-        for name, tracker in self.trackers.items():
-            tracker.update_state(terms[name])
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
     def train_step(self, data):
-        import tensorflow as tf
-
-        if self.generator_optimizer is None:
-            raise ValueError("compile() the CycleGAN before fitting it")
+        self.check_compiled()
+        g_opt, d_opt = self.generator_optimizer, self.discriminator_optimizer
+        generators, discriminators = self.optimized_variables().values()
         x, y = self._inputs(data)
-        generators, discriminators = self._generator_weights(), self._discriminator_weights()
+        # G and F minimise L_GAN(G, D_Y) + L_GAN(F, D_X) + λ L_cyc + λ_id λ L_identity (D_X, D_Y fixed).
         with tf.GradientTape() as tape:
             g_terms, fake_x, fake_y = self.generator_terms(x, y, training=True)
-            scaled = scale_for_replicas(g_terms["g_loss"])  # replica gradients are summed
-        self.generator_optimizer.apply_gradients(zip(tape.gradient(scaled, generators), generators))
-        # D learns from the fakes of this step (made before G's update, as in the authors' code) via the pools.
+            scaled = g_opt.scale_loss(scale_for_replicas(g_terms["g_loss"]))
+        g_opt.apply(tape.gradient(scaled, generators), generators)
+        # D_X and D_Y learn from this step's fakes (made before G's update, as in the authors' code),
+        # mixed with older ones by the image pools.
         fake_x, fake_y = self.pool_x(fake_x), self.pool_y(fake_y)
         with tf.GradientTape() as tape:
             d_terms = self.discriminator_terms(x, y, fake_x, fake_y, training=True)
-            scaled = scale_for_replicas(d_terms["d_x_loss"] + d_terms["d_y_loss"])
-        self.discriminator_optimizer.apply_gradients(zip(tape.gradient(scaled, discriminators), discriminators))
-        return self._record({**g_terms, **d_terms})
+            scaled = d_opt.scale_loss(scale_for_replicas(d_terms["d_x_loss"] + d_terms["d_y_loss"]))
+        d_opt.apply(tape.gradient(scaled, discriminators), discriminators)
+        return self.record({**g_terms, **d_terms})
 
     def test_step(self, data):
         x, y = self._inputs(data)
         g_terms, fake_x, fake_y = self.generator_terms(x, y, training=False)
-        return self._record({**g_terms, **self.discriminator_terms(x, y, fake_x, fake_y, training=False)})
+        return self.record({**g_terms, **self.discriminator_terms(x, y, fake_x, fake_y, training=False)})
 
     def compile(self, generator_optimizer=None, discriminator_optimizer=None, learning_rate=2e-4,
-                constant_steps=None, decay_steps=None, jit_compile=False, **kwargs):
+                constant_steps=None, decay_steps=None, jit_compile=None, **kwargs):
         """Adam(2e-4, β1 = 0.5) for both pairs of networks unless optimizers are given.
 
         With ``decay_steps`` the learning rate is :class:`LinearDecay`: constant for
         ``constant_steps`` (default: as many as ``decay_steps``, the paper's 100 + 100
-        epochs), then linear to 0. ``jit_compile=True`` compiles the step with XLA.
+        epochs), then linear to 0. ``jit_compile`` (default on) compiles the step with XLA.
         """
-        if kwargs.get("loss") is not None or kwargs.get("optimizer") is not None:
-            raise ValueError("CycleGAN has its own losses and two optimizers: pass generator_optimizer= and "
-                             "discriminator_optimizer=, not loss= or optimizer=")
-        kwargs.pop("loss", None), kwargs.pop("optimizer", None)
         check_positive(learning_rate, "learning_rate")
         if decay_steps is None and constant_steps is not None:
             raise ValueError("constant_steps needs decay_steps (the length of the linear decay to 0)")
+        self._schedule = {"learning_rate": learning_rate, "constant_steps": constant_steps, "decay_steps": decay_steps}
+        super().compile(generator_optimizer=generator_optimizer, discriminator_optimizer=discriminator_optimizer,
+                        jit_compile=jit_compile, **kwargs)
 
-        def default():
-            lr = learning_rate if decay_steps is None else LinearDecay(
-                learning_rate, decay_steps if constant_steps is None else constant_steps, decay_steps)
-            return keras.optimizers.Adam(learning_rate=lr, beta_1=0.5, beta_2=0.999)
+    def default_optimizers(self):
+        lr, constant, decay = (self._schedule[k] for k in ("learning_rate", "constant_steps", "decay_steps"))
 
-        self.generator_optimizer = as_optimizer(generator_optimizer, "generator_optimizer") or default()
-        self.discriminator_optimizer = as_optimizer(discriminator_optimizer, "discriminator_optimizer") or default()
-        if self.generator_optimizer is self.discriminator_optimizer:
-            raise ValueError("generator_optimizer and discriminator_optimizer must be two optimizer objects")
-        super().compile(jit_compile=jit_compile, **kwargs)
-        # Create the optimizers' slots now: load_model restores them, and the step is traced once
-        # instead of twice (a first trace that creates variables, then the real one).
-        self.generator_optimizer.build(self._generator_weights())
-        self.discriminator_optimizer.build(self._discriminator_weights())
+        def adam():
+            rate = lr if decay is None else LinearDecay(lr, decay if constant is None else constant, decay)
+            return keras.optimizers.Adam(learning_rate=rate, beta_1=0.5, beta_2=0.999)
 
-    def _generator_weights(self):
-        return self.generator_g.trainable_weights + self.generator_f.trainable_weights
+        return {"generator_optimizer": adam(), "discriminator_optimizer": adam()}
 
-    def _discriminator_weights(self):
-        return self.discriminator_x.trainable_weights + self.discriminator_y.trainable_weights
-
-    def get_compile_config(self):
-        if self.generator_optimizer is None:
-            return None
-        return {"generator_optimizer": serialize(self.generator_optimizer),
-                "discriminator_optimizer": serialize(self.discriminator_optimizer),
-                "jit_compile": bool(self.jit_compile)}
-
-    def compile_from_config(self, config):
-        self.compile(generator_optimizer=keras.saving.deserialize_keras_object(config["generator_optimizer"]),
-                     discriminator_optimizer=keras.saving.deserialize_keras_object(config["discriminator_optimizer"]),
-                     jit_compile=config.get("jit_compile", False))
+    def optimized_variables(self):
+        return {"generator_optimizer": self.generator_g.trainable_weights + self.generator_f.trainable_weights,
+                "discriminator_optimizer": self.discriminator_x.trainable_weights
+                + self.discriminator_y.trainable_weights}
 
     # -- serialisation
     def build(self, input_shape=None):

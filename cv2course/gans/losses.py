@@ -23,7 +23,6 @@ al. (2017); ``hinge`` Lim & Ye (2017) / Miyato et al. (2018); ``least_squares`` 
 """
 import collections
 
-import numpy as np
 
 LOSS_NAMES = ("minimax", "non_saturating", "wasserstein", "hinge", "least_squares")
 _ALIASES = {"nonsaturating": "non_saturating", "ns": "non_saturating", "wgan": "wasserstein",
@@ -59,11 +58,11 @@ def _pair(real_logits, fake_logits):
     return real, fake
 
 
-def _check_smoothing(label_smoothing):
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.integer, np.floating)) \
-            or not 0.0 <= float(label_smoothing) < 1.0:
-        raise ValueError(f"label_smoothing must be a number in [0, 1), got {label_smoothing!r}")
-    return float(label_smoothing)
+def check_label_smoothing(label_smoothing):
+    """``label_smoothing`` as a float in [0, 1) (the real target is 1 − it), else a ValueError."""
+    from cv2course.checks import check_in_range
+
+    return check_in_range(label_smoothing, "label_smoothing", 0.0, 1.0, include_high=False)
 
 
 # --- minimax / non-saturating (Goodfellow et al. 2014) ---------------------------------------
@@ -77,7 +76,7 @@ def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     """
     ops = _ops()
     real, fake = _pair(real_logits, fake_logits)
-    a = 1.0 - _check_smoothing(label_smoothing)
+    a = 1.0 - check_label_smoothing(label_smoothing)
     real_term = a * ops.softplus(-real) + (1.0 - a) * ops.softplus(real)
     return ops.mean(real_term) + ops.mean(ops.softplus(fake))
 
@@ -127,7 +126,7 @@ def least_squares_discriminator_loss(real_logits, fake_logits, label_smoothing=0
     """½ E (l_r − b)² + ½ E (l_f − a)² with a = 0 and b = 1 − label_smoothing (LSGAN, CycleGAN)."""
     ops = _ops()
     real, fake = _pair(real_logits, fake_logits)
-    b = 1.0 - _check_smoothing(label_smoothing)
+    b = 1.0 - check_label_smoothing(label_smoothing)
     return 0.5 * ops.mean(ops.square(real - b)) + 0.5 * ops.mean(ops.square(fake))
 
 
@@ -174,7 +173,7 @@ def discriminator_loss(name, real_logits, fake_logits, label_smoothing=0.0):
     key = canonical_loss_name(name)
     if key in _SMOOTHABLE:
         return _TABLE[key][0](real_logits, fake_logits, label_smoothing=label_smoothing)
-    if _check_smoothing(label_smoothing) != 0.0:
+    if check_label_smoothing(label_smoothing) != 0.0:
         raise ValueError(f"label_smoothing applies to {list(_SMOOTHABLE)} losses, not {key!r}")
     return _TABLE[key][0](real_logits, fake_logits)
 
@@ -254,10 +253,9 @@ def clip_weights(weights, clip_value=0.01):
     """
     import keras
 
-    if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(clip_value) or clip_value <= 0:
-        raise ValueError(f"clip_value must be a positive number, got {clip_value!r}")
-    c = float(clip_value)
+    from cv2course.checks import check_positive
+
+    c = float(check_positive(clip_value, "clip_value"))
     if isinstance(weights, keras.Layer):
         weights = weights.trainable_weights
     elif not isinstance(weights, (list, tuple)):

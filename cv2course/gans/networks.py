@@ -24,7 +24,7 @@ H×W map in D).
 """
 import keras
 
-from cv2course.checks import check_choice, check_positive
+from cv2course.checks import check_choice, check_in_range, check_positive
 
 NORMS = ("batch", "layer", None)
 CONDITIONINGS = ("embedding", "one_hot")
@@ -142,8 +142,7 @@ def dcgan_discriminator_trunk(image_size=28, channels=1, base_filters=64, norm="
     """
     keras = _keras()
     s, k = _check_common(image_size, channels, base_filters, norm, num_classes, conditioning)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    check_in_range(dropout, "dropout", 0.0, 1.0, include_high=False)
     x = keras.Input(shape=(image_size, image_size, channels), name="image")
     inputs, h = [x], x
     if num_classes is not None:

@@ -29,10 +29,11 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from cv2course.checks import check_choice, check_images, check_positive
-from cv2course.distribute import scale_for_replicas
+from cv2course.checks import check_choice, check_images, check_in_range, check_positive
+from cv2course.distribute import global_batch_mean, scale_for_replicas
 from cv2course.gans import losses as adversarial
 from cv2course.gans import networks
+from cv2course.gans.sampling import float32, sample_z
 from cv2course.gans.two_player import TwoPlayerModel, deserialize
 
 GENERATOR_OBJECTIVES = ("feature_matching", "non_saturating")
@@ -163,8 +164,7 @@ def _noisy_trunk(image_size, channels, base_filters, norm, dropout, noise, name)
     _, k = networks.start_size(image_size)
     check_positive(base_filters, "base_filters", integer=True)
     check_choice(norm, "norm", networks.NORMS)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    check_in_range(dropout, "dropout", 0.0, 1.0, include_high=False)
     x = keras.Input((image_size, image_size, channels), name="image")
     h, filters = x, base_filters
     for i in range(k):
@@ -187,15 +187,21 @@ class SemiSupervisedGAN(TwoPlayerModel):
 
     ``SemiSupervisedGAN(generator=None, discriminator=None, num_classes=10, latent_dim=100,
     image_size=28, channels=1, base_filters=32, dropout=0.25, unsupervised_weight=1.0,
-    generator_objective="feature_matching", input_noise=0.0, hidden_noise=0.0)``: without
-    networks, a DCGAN generator and :func:`sgan_discriminator` (with that dropout and Gaussian
-    noise) are built. Fit on :func:`semi_supervised_dataset`;
+    generator_objective="feature_matching", input_noise=0.0, hidden_noise=0.0, seed=None)``:
+    without networks, a DCGAN generator and :func:`sgan_discriminator` (with that dropout and
+    Gaussian noise) are built. ``compile(discriminator_optimizer=None, generator_optimizer=None)``:
+    Adam(2e-4, β1 = 0.5) each (DCGAN's; Salimans et al. use Adam with β1 = 0.5 as well).
+    Fit on :func:`semi_supervised_dataset`;
     ``evaluate(images, labels)`` and ``validation_data=(images, labels)`` report the test
     ``accuracy`` and ``supervised_loss``; ``model(images)`` gives class probabilities and
     :meth:`generate` samples images. Training keys: ``d_loss``, ``supervised_loss``,
     ``unsupervised_loss``, ``g_loss``, ``accuracy`` (on the labelled batch).
     ``model.latent_sampler = f(reference_batch, step) -> z`` replaces the N(0, I) draws (step 0:
     discriminator update, 1: generator update), e.g. for a multi-device parity test.
+
+    Mixed precision: logits and features are cast to float32 before the losses; loss scaling
+    under "mixed_float16". Replicas: losses divided by their number, and feature matching
+    compares means over the *global* batch (:func:`cv2course.distribute.global_batch_mean`).
     """
 
     tracker_names = ("d_loss", "supervised_loss", "unsupervised_loss", "g_loss", "accuracy")
@@ -203,11 +209,10 @@ class SemiSupervisedGAN(TwoPlayerModel):
     def __init__(self, generator=None, discriminator=None, num_classes=10, latent_dim=100, image_size=28,
                  channels=1, base_filters=32, dropout=0.25, unsupervised_weight=1.0,
                  generator_objective="feature_matching", seed=None, input_noise=0.0, hidden_noise=0.0, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         generator, discriminator = deserialize(generator), deserialize(discriminator)
         self.unsupervised_weight = float(check_positive(unsupervised_weight, "unsupervised_weight", allow_zero=True))
         self.generator_objective = check_choice(generator_objective, "generator_objective", GENERATOR_OBJECTIVES)
-        self.seed = seed
         if generator is None:
             generator = networks.dcgan_generator(image_size, channels, latent_dim, base_filters * 2)
         if discriminator is None:
@@ -217,15 +222,11 @@ class SemiSupervisedGAN(TwoPlayerModel):
             if not isinstance(part, keras.Model):
                 raise TypeError(f"{name} must be a keras.Model, got {type(part).__name__}")
         self.generator, self.discriminator = generator, discriminator
-        self._check_networks()
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.check_networks()
         self.latent_sampler = None
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
-        self.d_optimizer = None
-        self.g_optimizer = None
         self.built = True  # both networks are built
 
-    def _check_networks(self):
+    def check_networks(self):
         outs = self.discriminator.outputs
         if len(outs) != 2 or len(outs[0].shape) != 2 or len(outs[1].shape) != 2:
             raise ValueError("discriminator must map images to [logits (N, K), features (N, F)] (build it with "
@@ -249,15 +250,11 @@ class SemiSupervisedGAN(TwoPlayerModel):
     def image_shape(self):
         return tuple(int(d) for d in self.generator.outputs[0].shape[1:])
 
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
     # -- forward
     def call(self, images, training=False):
         """Class probabilities softmax(l(x)) (N, K) for images in [0, 1]."""
         logits, _ = self.discriminator(ops.cast(images, "float32") * 2.0 - 1.0, training=training)
-        return ops.softmax(logits, axis=-1)
+        return ops.softmax(float32(logits), axis=-1)
 
     def classify(self, images, batch_size=256):
         """Predicted classes (NumPy ints) of images in [0, 1]."""
@@ -268,28 +265,24 @@ class SemiSupervisedGAN(TwoPlayerModel):
         """``n`` generated images (NumPy, [0, 1]) from z ~ N(0, I) drawn with ``seed``."""
         check_positive(n, "n", integer=True)
         z = np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype(np.float32)
-        return (np.asarray(self.generator(z, training=False)) + 1.0) / 2.0
+        return (np.asarray(float32(self.generator(z, training=False))) + 1.0) / 2.0
 
-    def sample_latent(self, reference, step):
-        """z for a batch as large as ``reference``: ``latent_sampler`` if set, else N(0, I) with the
-        replica id folded into the seed (replicas draw different noise)."""
+    def sample_z(self, reference, step):
+        """z ~ N(0, I) for a batch as large as ``reference`` (``self.latent_sampler`` overrides)."""
         if self.latent_sampler is not None:
             return tf.cast(self.latent_sampler(reference, step), tf.float32)
-        n = tf.shape(reference)[0]
-        seed = self.seed_generator.next()
-        ctx = tf.distribute.get_replica_context()
-        rid = ctx.replica_id_in_sync_group if ctx is not None else 0
-        seed = seed + tf.cast(tf.stack([0, 1000003 * tf.cast(rid, seed.dtype)]), seed.dtype)
-        return tf.random.stateless_normal(tf.stack([n, self.latent_dim]), seed=tf.cast(seed, tf.int32))
+        return sample_z(self.seed_generator, tf.shape(reference)[0], self.latent_dim)
 
     # -- training
-    def _score(self, *batches, training):
-        """D on several batches in one call (D treats samples independently): [(logits, features), ...]."""
+    def score(self, *batches, training):
+        """D on several batches in one call (D treats samples independently): [(logits, features), ...]
+        in float32."""
         sizes = [tf.shape(b)[0] for b in batches]
         logits, features = self.discriminator(tf.concat(batches, axis=0), training=training)
-        return list(zip(tf.split(logits, sizes), tf.split(features, sizes)))
+        return list(zip(tf.split(float32(logits), sizes), tf.split(float32(features), sizes)))
 
-    def _unpack_train(self, data):
+    def training_batches(self, data):
+        """(unlabelled, labelled) images in [-1, 1] and the integer labels of the labelled ones."""
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         if not (isinstance(x, (tuple, list)) and len(x) == 2) or y is None:
             raise ValueError("SemiSupervisedGAN trains on ((unlabelled_images, labelled_images), labels) batches; "
@@ -301,61 +294,47 @@ class SemiSupervisedGAN(TwoPlayerModel):
         return (tf.cast(unlabelled, tf.float32) * 2.0 - 1.0, tf.cast(labelled, tf.float32) * 2.0 - 1.0,
                 tf.cast(y, tf.int32))
 
-    def _record(self, terms, weight=None):
-        for name, value in terms.items():
-            self.trackers[name].update_state(value, sample_weight=weight)
-        return {name: self.trackers[name].result() for name in terms}
-
     def train_step(self, data):
-        if self.d_optimizer is None:
-            raise ValueError("compile() the SemiSupervisedGAN before fitting it")
-        unlabelled, labelled, labels = self._unpack_train(data)
+        self.check_compiled()
+        D, G = self.discriminator, self.generator
+        d_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
+        unlabelled, labelled, labels = self.training_batches(data)
         # Discriminator: classify the labelled batch, tell unlabelled (real) from generated.
-        fake = tf.stop_gradient(self.generator(self.sample_latent(unlabelled, 0), training=True))
-        d_vars = self.discriminator.trainable_variables
+        fake = tf.stop_gradient(G(self.sample_z(unlabelled, 0), training=True))
         with tf.GradientTape() as tape:
-            (l_lab, _), (l_unl, _), (l_fake, _) = self._score(labelled, unlabelled, fake, training=True)
-            sup = supervised_loss(l_lab, labels)
-            unsup = unsupervised_discriminator_loss(l_unl, l_fake)
+            (l_lab, _), (l_unl, _), (l_fake, _) = self.score(labelled, unlabelled, fake, training=True)
+            sup = supervised_loss(l_lab, labels)                         # −E log p(y | x, y ≤ K)
+            unsup = unsupervised_discriminator_loss(l_unl, l_fake)       # −E log D(x) − E log(1 − D(G(z)))
             d_loss = sup + self.unsupervised_weight * unsup
-            scaled = scale_for_replicas(d_loss)  # replica gradients are summed
-        self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
-        # Generator: feature matching (or non-saturating) against the updated discriminator.
-        z = self.sample_latent(unlabelled, 1)
-        g_vars = self.generator.trainable_variables
+            scaled = d_opt.scale_loss(scale_for_replicas(d_loss))
+        d_opt.apply(tape.gradient(scaled, D.trainable_variables), D.trainable_variables)
+        # Generator: feature matching (§3.1) or non-saturating, against the updated discriminator.
+        z = self.sample_z(unlabelled, 1)
         with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            if self.generator_objective == "feature_matching":
-                (_, f_real), (_, f_fake) = self._score(unlabelled, fake, training=True)
-                g_loss = feature_matching_loss(_global_batch_mean(tf.stop_gradient(f_real)),
-                                               _global_batch_mean(f_fake))
-            else:
-                (l_fake, _), = self._score(fake, training=True)
+            fake = G(z, training=True)
+            if self.generator_objective == "feature_matching":             # ‖E f(x) − E f(G(z))‖²
+                (_, f_real), (_, f_fake) = self.score(unlabelled, fake, training=True)
+                g_loss = feature_matching_loss(global_batch_mean(tf.stop_gradient(f_real)),
+                                               global_batch_mean(f_fake))
+            else:                                                           # −E log D(G(z))
+                (l_fake, _), = self.score(fake, training=True)
                 g_loss = non_saturating_generator_loss(l_fake)
-            scaled = scale_for_replicas(g_loss)
-        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
-        return self._record({"d_loss": d_loss, "supervised_loss": sup, "unsupervised_loss": unsup,
-                             "g_loss": g_loss, "accuracy": classification_accuracy(l_lab, labels)})
+            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
+        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)
+        return self.record({"d_loss": d_loss, "supervised_loss": sup, "unsupervised_loss": unsup,
+                            "g_loss": g_loss, "accuracy": classification_accuracy(l_lab, labels)})
 
     def test_step(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         if y is None or isinstance(x, (tuple, list)):
             raise ValueError("evaluate a SemiSupervisedGAN on (images, labels), e.g. the test split of the digits")
         logits, _ = self.discriminator(tf.cast(x, tf.float32) * 2.0 - 1.0, training=False)
+        logits = float32(logits)
         # Weighted by the batch size, so that a short last batch counts per example.
         n = tf.cast(tf.shape(logits)[0], tf.float32)
-        return self._record({"supervised_loss": supervised_loss(logits, y),
-                             "accuracy": classification_accuracy(logits, y)}, weight=n)
-
-    # -- compile / save
-    def compile(self, d_optimizer=None, g_optimizer=None, jit_compile=False, **kwargs):
-        """Adam(2e-4, β1 = 0.5) for both networks unless given (DCGAN's settings; Salimans et al. use
-        Adam with β1 = 0.5 as well). ``jit_compile=True`` compiles the step with XLA."""
-        if kwargs.get("loss") is not None or kwargs.get("optimizer") is not None:
-            raise ValueError("SemiSupervisedGAN has its own losses and two optimizers: pass d_optimizer= and "
-                             "g_optimizer=, not loss= or optimizer=")
-        kwargs.pop("loss", None), kwargs.pop("optimizer", None)
-        super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
+        self.record({"supervised_loss": supervised_loss(logits, y), "accuracy": classification_accuracy(logits, y)},
+                    sample_weight=n)
+        return {name: self.trackers[name].result() for name in ("supervised_loss", "accuracy")}
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable,
@@ -363,18 +342,6 @@ class SemiSupervisedGAN(TwoPlayerModel):
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "unsupervised_weight": self.unsupervised_weight, "generator_objective": self.generator_objective,
                 "seed": self.seed}
-
-
-def _global_batch_mean(features):
-    """The mean over the *global* batch (all replicas), shape (1, F); gradients flow through the
-    all-reduce, so feature matching sees the same means on one device and on several."""
-    total = tf.reduce_sum(features, axis=0, keepdims=True)
-    count = tf.cast(tf.shape(features)[0], features.dtype)
-    ctx = tf.distribute.get_replica_context()
-    if ctx is not None and ctx.num_replicas_in_sync > 1:
-        total = ctx.all_reduce(tf.distribute.ReduceOp.SUM, total)
-        count = ctx.all_reduce(tf.distribute.ReduceOp.SUM, count)
-    return total / count
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
@@ -469,12 +436,12 @@ def run_sgan_experiment(n_labelled=100, epochs=None, image_size=16, batch_size=6
     model = SemiSupervisedGAN(image_size=image_size, base_filters=base_filters, latent_dim=latent_dim, seed=seed,
                               unsupervised_weight=unsupervised_weight, input_noise=input_noise,
                               hidden_noise=hidden_noise)
-    model.compile(d_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5),
-                  g_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5))
+    model.compile(discriminator_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5),
+                  generator_optimizer=keras.optimizers.Adam(schedule(), beta_1=0.5))
     t0 = time.perf_counter()
     history = model.fit(ds, epochs=epochs, verbose=verbose, validation_data=(test_x, test_y))
     seconds = time.perf_counter() - t0
-    steps = int(model.d_optimizer.iterations.numpy())
+    steps = int(model.discriminator_optimizer.iterations.numpy())
     baseline = labelled_only_classifier(model.discriminator, lab_x, lab_y, steps=steps, batch_size=batch_size,
                                         learning_rate=schedule(), seed=seed)
     noise_free = labelled_only_classifier(sgan_discriminator(image_size, model.image_shape[-1], model.num_classes,

@@ -1,27 +1,37 @@
 """WGAN: Arjovsky, Chintala & Bottou (2017), Algorithm 1 (weight clipping).
 
-::
+Algorithm 1 (line numbers used in ``WGAN.train_step``)::
 
-    while θ has not converged:
-        for t = 1 .. n_critic:                       (n_critic = 5)
-            sample a real batch x and noise z       (a fresh real batch each time)
-            g_w ← ∇_w [1/m Σ f_w(x) − 1/m Σ f_w(g_θ(z))]
-            w ← w + α · RMSProp(w, g_w)              (α = 5e-5)
-            w ← clip(w, −c, c)                        (c = 0.01)
-        sample noise z
-        θ ← θ − α · RMSProp(θ, −∇_θ 1/m Σ f_w(g_θ(z)))
+    1  while θ has not converged:
+    2      for t = 1 .. n_critic:                        (n_critic = 5)
+    3          sample {x⁽ⁱ⁾} ~ P_r, a batch of m real data (a fresh batch each time)
+    4          sample {z⁽ⁱ⁾} ~ p(z), a batch of m priors
+    5          g_w ← ∇_w [1/m Σ f_w(x⁽ⁱ⁾) − 1/m Σ f_w(g_θ(z⁽ⁱ⁾))]
+    6          w ← w + α · RMSProp(w, g_w)              (α = 5e-5)
+    7          w ← clip(w, −c, c)                        (c = 0.01)
+    8      sample {z⁽ⁱ⁾} ~ p(z), a batch of m priors
+    9      g_θ ← −∇_θ 1/m Σ f_w(g_θ(z⁽ⁱ⁾))
+   10      θ ← θ − α · RMSProp(θ, g_θ)
 
 The critic f_w outputs a raw score (no sigmoid): E f(x) − E f(G(z)) estimates the Earth
-Mover distance up to the Lipschitz constant that clipping enforces. Losses:
-:func:`cv2course.gans.losses.wasserstein_critic_loss`, clipping:
-:func:`cv2course.gans.losses.clip_weights`. A batch given to ``fit`` holds n_critic × m real
-images (see :func:`cv2course.gans.gan.critic_batches`).
+Mover distance up to the Lipschitz constant that clipping enforces. Line 5–6 ascend that
+estimate, i.e. descend :func:`~cv2course.gans.losses.wasserstein_critic_loss`
+E f(G(z)) − E f(x); line 7 is :func:`~cv2course.gans.losses.clip_weights`. A batch given to
+``fit`` holds n_critic × m real images (:func:`cv2course.gans.gan.critic_batches`).
+
+Mixed precision and replicas as for :mod:`cv2course.gans.gan`: critic scores cast to float32,
+float32 losses, loss scaling under "mixed_float16", losses divided by the number of replicas.
 """
 import keras
-import numpy as np
+import tensorflow as tf
 
+from cv2course.checks import check_positive, check_positive_int
+from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
+from cv2course.gans import networks
 from cv2course.gans.gan import GAN
+from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
+from cv2course.gans.two_player import serialize
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
@@ -29,24 +39,19 @@ class WGAN(GAN):
     """Wasserstein GAN with weight clipping (Arjovsky et al. Algorithm 1 and its defaults).
 
     ``WGAN(generator=None, critic=None, latent_dim=100, image_size=28, channels=1,
-    base_filters=64, n_critic=5, clip_value=0.01)``. Logged keys: ``critic_loss``
-    (E f(G(z)) − E f(x)), ``g_loss`` (−E f(G(z))) and ``wasserstein`` (E f(x) − E f(G(z)),
-    the critic's estimate of the Earth Mover distance; it should fall as G improves).
+    base_filters=64, n_critic=5, clip_value=0.01, seed=None)``; ``compile(discriminator_optimizer=None,
+    generator_optimizer=None)`` (RMSProp(5e-5) each; the critic's optimizer keeps the family's
+    name). Logged keys: ``critic_loss`` (E f(G(z)) − E f(x)), ``g_loss`` (−E f(G(z))) and
+    ``wasserstein`` (E f(x) − E f(G(z)), the critic's estimate of the Earth Mover distance; it
+    should fall as G improves).
     """
 
-    default_loss = "wasserstein"
-    d_loss_key = "critic_loss"
-    steps_argument = "n_critic"
-    default_norm = "batch"
+    tracker_names = ("critic_loss", "g_loss", "wasserstein")
 
     def __init__(self, generator=None, critic=None, latent_dim=100, image_size=28, channels=1, base_filters=64,
                  n_critic=5, clip_value=0.01, seed=None, **kwargs):
-        for key in ("discriminator", "discriminator_steps", "loss", "label_smoothing"):
-            kwargs.pop(key, None)  # fixed by the algorithm (present in saved configs)
-        if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(clip_value) or clip_value <= 0:
-            raise ValueError(f"clip_value must be a positive number (the paper's c = 0.01), got {clip_value!r}")
-        self.clip_value = float(clip_value)
+        self.clip_value = float(check_positive(clip_value, "clip_value"))
+        n_critic = check_positive_int(n_critic, "n_critic (critic updates per generator update)")
         super().__init__(generator, critic, latent_dim, image_size, channels, base_filters,
                          discriminator_steps=n_critic, loss="wasserstein", seed=seed, **kwargs)
 
@@ -58,30 +63,47 @@ class WGAN(GAN):
     def n_critic(self):
         return self.discriminator_steps
 
-    def metric_names(self):
-        return [self.d_loss_key, "g_loss", "wasserstein"]
-
     def build_discriminator(self):
         # Arjovsky et al. keep DCGAN's critic (with batch norm) and drop the sigmoid.
-        from cv2course.gans import networks
-
-        return networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters, norm=self.default_norm,
+        return networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters, norm="batch",
                                             name="critic")
 
     def default_optimizers(self):
         """RMSProp(learning_rate=5e-5) for critic and generator."""
-        return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
-
-    def discriminator_objective(self, real, fake, real_scores, fake_scores, labels, step=0):
-        loss = adv.wasserstein_critic_loss(real_scores, fake_scores)
-        return loss, {self.d_loss_key: loss, "wasserstein": -loss}
-
-    def after_discriminator_update(self):
-        adv.clip_weights(self.discriminator.trainable_variables, self.clip_value)
+        return {"discriminator_optimizer": keras.optimizers.RMSprop(5e-5),
+                "generator_optimizer": keras.optimizers.RMSprop(5e-5)}
 
     def get_config(self):
         config = super().get_config()
-        for key in ("discriminator", "loss", "label_smoothing"):
-            config.pop(key, None)
-        config.update(critic=keras.saving.serialize_keras_object(self.discriminator), clip_value=self.clip_value)
+        for key in ("discriminator", "discriminator_steps", "loss", "label_smoothing"):
+            del config[key]
+        config.update(critic=serialize(self.critic), n_critic=self.n_critic, clip_value=self.clip_value)
         return config
+
+    def train_step(self, data):
+        self.check_compiled()
+        f, G = self.critic, self.generator
+        f_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
+        reals = real_minibatches(self.real_images(data), self.n_critic)               # line 3, all at once
+        fakes = fakes_for_steps(G, [self.sample_z(x, t) for t, x in enumerate(reals)])  # line 4: g_θ(z)
+        for real, fake in zip(reals, fakes):                                           # line 2
+            with tf.GradientTape() as tape:                                            # line 5
+                critic_loss = adv.wasserstein_critic_loss(float32(f(real, training=True)),
+                                                          float32(f(fake, training=True)))
+                scaled = f_opt.scale_loss(scale_for_replicas(critic_loss))
+            f_opt.apply(tape.gradient(scaled, f.trainable_variables), f.trainable_variables)  # line 6
+            adv.clip_weights(f.trainable_variables, self.clip_value)                   # line 7
+            self.record({"critic_loss": critic_loss, "wasserstein": -critic_loss})
+        z = self.sample_z(reals[-1], self.n_critic)                                    # line 8
+        with tf.GradientTape() as tape:                                                # line 9
+            g_loss = adv.wasserstein_generator_loss(float32(f(G(z, training=True), training=True)))
+            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
+        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)  # line 10
+        return self.record({"g_loss": g_loss})
+
+    def test_step(self, data):
+        real = self.real_images(data)
+        fake_scores = float32(self.critic(self.generator(self.sample_z(real, 0), training=False), training=False))
+        critic_loss = adv.wasserstein_critic_loss(float32(self.critic(real, training=False)), fake_scores)
+        return self.record({"critic_loss": critic_loss, "wasserstein": -critic_loss,
+                            "g_loss": adv.wasserstein_generator_loss(fake_scores)})

@@ -1,101 +1,130 @@
 """WGAN-GP: Gulrajani et al. (2017), Algorithm 1 (gradient penalty).
 
-::
+Algorithm 1 (line numbers used in ``WGANGP.train_step``)::
 
-    while θ has not converged:
-        for t = 1 .. n_critic:                                  (n_critic = 5)
-            for i = 1 .. m:
-                sample real x, noise z, ε ~ U[0, 1]             (a fresh real batch each t)
-                x̃ ← G_θ(z);  x̂ ← ε x + (1 − ε) x̃
-                L⁽ⁱ⁾ ← D_w(x̃) − D_w(x) + λ (‖∇_x̂ D_w(x̂)‖₂ − 1)²     (λ = 10)
-            w ← Adam(∇_w 1/m Σ L⁽ⁱ⁾, α, β1, β2)                  (α = 1e-4, β1 = 0, β2 = 0.9)
-        sample noise z
-        θ ← Adam(∇_θ 1/m Σ −D_w(G_θ(z)), α, β1, β2)
+    1  while θ has not converged:
+    2      for t = 1 .. n_critic:                                  (n_critic = 5)
+    3          for i = 1 .. m:
+    4              sample real x ~ P_r, latent z ~ p(z), ε ~ U[0, 1]  (a fresh real batch each t)
+    5              x̃ ← G_θ(z)
+    6              x̂ ← ε x + (1 − ε) x̃
+    7              L⁽ⁱ⁾ ← D_w(x̃) − D_w(x) + λ (‖∇_x̂ D_w(x̂)‖₂ − 1)²     (λ = 10)
+    8          w ← Adam(∇_w 1/m Σ L⁽ⁱ⁾, w, α, β1, β2)               (α = 1e-4, β1 = 0, β2 = 0.9)
+    9      sample a batch of latent variables {z⁽ⁱ⁾} ~ p(z)
+   10      θ ← Adam(∇_θ 1/m Σ −D_w(G_θ(z)), θ, α, β1, β2)
 
-The critic has no batch norm (the penalty is per sample): layer norm instead (§4 of the
-paper). Penalty: :func:`cv2course.gans.losses.gradient_penalty`. A batch given to ``fit``
-holds n_critic × m real images (see :func:`cv2course.gans.gan.critic_batches`).
+The inner loop over i is the batch. There is no weight clipping: the penalty keeps the
+critic near 1-Lipschitz. The critic has no batch norm (the penalty is per sample): layer
+norm instead (§4 of the paper). Penalty: :func:`cv2course.gans.losses.gradient_penalty`
+(‖·‖ with a small ε inside the square root). A batch given to ``fit`` holds n_critic × m
+real images (see :func:`cv2course.gans.gan.critic_batches`).
+
+Mixed precision: the critic computes in 16 bits, its scores and the input gradients of the
+penalty are cast to float32, and the penalty and losses are float32; under "mixed_float16" the
+optimizers scale the loss (the penalty's inner gradient is taken in the policy's precision).
 """
 import keras
-import numpy as np
 import tensorflow as tf
 
+from cv2course.checks import check_positive, check_positive_int
+from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
-from cv2course.gans.wgan import WGAN
+from cv2course.gans import networks
+from cv2course.gans.gan import GAN
+from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches, sample_epsilon
+from cv2course.gans.two_player import serialize
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class WGANGP(WGAN):
+class WGANGP(GAN):
     """Wasserstein GAN with gradient penalty (Gulrajani et al. Algorithm 1 and its defaults).
 
     ``WGANGP(generator=None, critic=None, latent_dim=100, image_size=28, channels=1,
-    base_filters=64, n_critic=5, gp_weight=10.0)``. Logged keys: ``critic_loss`` (including
-    λ·GP), ``g_loss``, ``wasserstein`` (E D(x) − E D(G(z))) and ``gradient_penalty``.
+    base_filters=64, n_critic=5, gp_weight=10.0, seed=None)``; ``compile(discriminator_optimizer=None,
+    generator_optimizer=None)`` (Adam(1e-4, β1 = 0, β2 = 0.9) each). Logged keys:
+    ``critic_loss`` (including λ·GP), ``g_loss``, ``wasserstein`` (E D(x) − E D(G(z))) and
+    ``gradient_penalty``.
 
     ``model.epsilon_sampler = f(real_batch, step) -> ε (N,)`` replaces the U[0, 1] draw (tests,
     multi-device parity), like ``latent_sampler`` for z.
     """
 
-    default_norm = "layer"
+    tracker_names = ("critic_loss", "g_loss", "wasserstein", "gradient_penalty")
 
     def __init__(self, generator=None, critic=None, latent_dim=100, image_size=28, channels=1, base_filters=64,
                  n_critic=5, gp_weight=10.0, seed=None, **kwargs):
-        kwargs.pop("clip_value", None)
-        if isinstance(gp_weight, bool) or not isinstance(gp_weight, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(gp_weight) or gp_weight < 0:
-            raise ValueError(f"gp_weight (λ) must be a number >= 0 (the paper's λ = 10), got {gp_weight!r}")
-        self.gp_weight = float(gp_weight)
-        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters, n_critic=n_critic,
-                         clip_value=1.0, seed=seed, **kwargs)
+        self.gp_weight = float(check_positive(gp_weight, "gp_weight (λ, the paper's 10)", allow_zero=True))
+        n_critic = check_positive_int(n_critic, "n_critic (critic updates per generator update)")
+        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters,
+                         discriminator_steps=n_critic, loss="wasserstein", seed=seed, **kwargs)
         self.epsilon_sampler = None
 
+    @property
+    def critic(self):
+        return self.discriminator
+
+    @property
+    def n_critic(self):
+        return self.discriminator_steps
+
     def build_discriminator(self):
-        from cv2course.gans import networks
+        return networks.dcgan_critic(self.image_size, self.channels, self.base_filters, norm="layer")
 
-        return networks.dcgan_critic(self.image_size, self.channels, self.base_filters, norm=self.default_norm)
-
-    def _check_networks(self):
-        super()._check_networks()
+    def check_networks(self):
+        super().check_networks()
         batch_norms = [layer.name for layer in self.discriminator._flatten_layers()
                        if isinstance(layer, keras.layers.BatchNormalization)]
         if batch_norms:
             raise ValueError(f"a gradient-penalty critic must not use batch norm (the penalty is per sample); "
                              f"found {batch_norms}; build it with cv2course.gans.networks.dcgan_critic")
 
-    def metric_names(self):
-        return [self.d_loss_key, "g_loss", "wasserstein", "gradient_penalty"]
-
     def default_optimizers(self):
         """Adam(learning_rate=1e-4, beta_1=0, beta_2=0.9) for critic and generator."""
-        return (keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-                keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9))
-
-    def sample_epsilon(self, reference, step):
-        """ε ~ U[0, 1], one per sample (``self.epsilon_sampler`` overrides)."""
-        if self.epsilon_sampler is not None:
-            return tf.cast(self.epsilon_sampler(reference, step), tf.float32)
-        seed = self.seed_generator.next()
-        replica = tf.distribute.get_replica_context()
-        rid = replica.replica_id_in_sync_group if replica is not None else 0
-        seed = seed + tf.cast(tf.stack([0, 2000003 * tf.cast(rid, seed.dtype) + 1]), seed.dtype)
-        return tf.random.stateless_uniform(tf.shape(reference)[:1], seed=tf.cast(seed, tf.int32))
-
-    def penalised_critic(self, labels):
-        """The callable whose input gradient is penalised (the conditional model binds its labels)."""
-        return lambda x: self._discriminate(x, labels, training=True)
-
-    def discriminator_objective(self, real, fake, real_scores, fake_scores, labels, step=0):
-        w_loss = adv.wasserstein_critic_loss(real_scores, fake_scores)
-        eps = self.sample_epsilon(real, step)
-        gp = adv.gradient_penalty(self.penalised_critic(labels), real, fake, epsilon=eps)
-        loss = w_loss + self.gp_weight * gp
-        return loss, {self.d_loss_key: loss, "wasserstein": -w_loss, "gradient_penalty": gp}
-
-    def after_discriminator_update(self):
-        """No clipping: the penalty keeps the critic near 1-Lipschitz."""
+        return {"discriminator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
+                "generator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)}
 
     def get_config(self):
         config = super().get_config()
-        config.pop("clip_value", None)
-        config["gp_weight"] = self.gp_weight
+        for key in ("discriminator", "discriminator_steps", "loss", "label_smoothing"):
+            del config[key]
+        config.update(critic=serialize(self.critic), n_critic=self.n_critic, gp_weight=self.gp_weight)
         return config
+
+    def sample_epsilon(self, reference, step):
+        """ε ~ U[0, 1], one per sample of ``reference`` (``self.epsilon_sampler`` overrides)."""
+        if self.epsilon_sampler is not None:
+            return tf.cast(self.epsilon_sampler(reference, step), tf.float32)
+        return sample_epsilon(self.seed_generator, tf.shape(reference)[0])
+
+    def train_step(self, data):
+        self.check_compiled()
+        D, G = self.critic, self.generator
+        d_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
+        reals = real_minibatches(self.real_images(data), self.n_critic)               # line 4: real x, all t
+        fakes = fakes_for_steps(G, [self.sample_z(x, t) for t, x in enumerate(reals)])  # lines 4–5: x̃ = G(z)
+        for t, (real, fake) in enumerate(zip(reals, fakes)):                           # line 2
+            epsilon = self.sample_epsilon(real, t)                                     # line 4: ε
+            with tf.GradientTape() as tape:
+                w_loss = adv.wasserstein_critic_loss(float32(D(real, training=True)),   # line 7: D(x̃) − D(x)
+                                                     float32(D(fake, training=True)))
+                gp = adv.gradient_penalty(lambda x: D(x, training=True), real, fake, epsilon=epsilon)  # lines 6–7
+                critic_loss = w_loss + self.gp_weight * gp
+                scaled = d_opt.scale_loss(scale_for_replicas(critic_loss))
+            d_opt.apply(tape.gradient(scaled, D.trainable_variables), D.trainable_variables)  # line 8
+            self.record({"critic_loss": critic_loss, "wasserstein": -w_loss, "gradient_penalty": gp})
+        z = self.sample_z(reals[-1], self.n_critic)                                    # line 9
+        with tf.GradientTape() as tape:                                                # line 10
+            g_loss = adv.wasserstein_generator_loss(float32(D(G(z, training=True), training=True)))
+            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
+        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)
+        return self.record({"g_loss": g_loss})
+
+    def test_step(self, data):
+        real = self.real_images(data)
+        fake = self.generator(self.sample_z(real, 0), training=False)
+        fake_scores = float32(self.critic(fake, training=False))
+        w_loss = adv.wasserstein_critic_loss(float32(self.critic(real, training=False)), fake_scores)
+        gp = adv.gradient_penalty(lambda x: self.critic(x, training=False), real, fake,
+                                  epsilon=self.sample_epsilon(real, 0))
+        return self.record({"critic_loss": w_loss + self.gp_weight * gp, "wasserstein": -w_loss,
+                            "gradient_penalty": gp, "g_loss": adv.wasserstein_generator_loss(fake_scores)})

@@ -20,7 +20,7 @@ def test_quick_fit_on_labelled_digits(data, conditioning):
     model.compile(run_eagerly=True)
     history = model.fit(model.make_dataset(*data, batch_size=4), epochs=1, verbose=0)
     assert set(history.history) == {m.name for m in model.metrics} == {"d_loss", "g_loss", "d_real", "d_fake"}
-    assert int(model.d_optimizer.iterations) == 4 and int(model.g_optimizer.iterations) == 2
+    assert int(model.discriminator_optimizer.iterations) == 4 and int(model.generator_optimizer.iterations) == 2
     grid = model.class_grid(per_class=2, seed=0)
     assert grid.shape == (20, 28, 28, 1) and 0 <= grid.min() and grid.max() <= 1
 
@@ -48,7 +48,7 @@ def test_save_load_resume(data, tmp_path):
     np.testing.assert_allclose(loaded.generate([0, 1, 2, 3], z=z), model.generate([0, 1, 2, 3], z=z), rtol=1e-6)
     loaded.run_eagerly = True
     loaded.fit(ds, epochs=1, verbose=0)
-    assert int(loaded.g_optimizer.iterations) == 4
+    assert int(loaded.generator_optimizer.iterations) == 4
 
 
 def test_first_step_under_mirrored_strategy_matches_one_device(data):

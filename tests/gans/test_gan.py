@@ -7,7 +7,8 @@ import tensorflow as tf
 
 from cv2course.data import digits
 from cv2course.gans import losses as L
-from cv2course.gans.gan import GAN, critic_batches, split_steps
+from cv2course.gans.gan import GAN, critic_batches
+from cv2course.gans.sampling import real_minibatches
 from tests.distributed import assert_logs_close, first_step_logs, mirrored_strategy
 
 TINY = dict(latent_dim=4, base_filters=4)
@@ -38,8 +39,8 @@ def fit_save_load(model, ds, path):
     model.fit(ds, epochs=1, verbose=0)
     model.save(path)
     loaded = keras.models.load_model(path)
-    for a, b in zip(model.d_optimizer.variables + model.g_optimizer.variables,
-                    loaded.d_optimizer.variables + loaded.g_optimizer.variables):
+    for a, b in zip(model.discriminator_optimizer.variables + model.generator_optimizer.variables,
+                    loaded.discriminator_optimizer.variables + loaded.generator_optimizer.variables):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     return loaded
 
@@ -89,15 +90,15 @@ def images():
     return digits(28, "train")[0][:48]
 
 
-def test_split_steps_is_strided_and_partition_invariant():
+def test_real_minibatches_is_strided_and_partition_invariant():
     batch = tf.range(12)
-    parts = [p.numpy().tolist() for p in split_steps(batch, 3)]
+    parts = [p.numpy().tolist() for p in real_minibatches(batch, 3)]
     assert parts == [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8, 11]]
     # Two replicas' halves split the same way give the same per-step batches.
-    halves = [split_steps(batch[:6], 3), split_steps(batch[6:], 3)]
+    halves = [real_minibatches(batch[:6], 3), real_minibatches(batch[6:], 3)]
     assert [sorted(h[0][i].numpy().tolist() + h[1][i].numpy().tolist()) for i in range(3) for h in [halves]] == parts
     with pytest.raises(ValueError, match="at least 3 examples"):
-        split_steps(tf.zeros((2, 4)), 3)
+        real_minibatches(tf.zeros((2, 4)), 3)
 
 
 def test_critic_batches_sizes_and_errors(images):
@@ -116,7 +117,7 @@ def test_k_discriminator_steps_each_on_a_distinct_fresh_real_batch(images):
     model.compile(run_eagerly=True)
     batch = images[:12]
     model.train_on_batch(batch)
-    assert int(model.d_optimizer.iterations) == 3 and int(model.g_optimizer.iterations) == 1
+    assert int(model.discriminator_optimizer.iterations) == 3 and int(model.generator_optimizer.iterations) == 1
     seen = real_batches_seen(recorder, batch)
     assert seen == [[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8, 11]]
 
@@ -129,7 +130,7 @@ def test_quick_fit_counts_steps_and_trackers_match_logged_keys(images):
     names = [m.name for m in model.metrics]
     assert names == ["d_loss", "g_loss", "d_real", "d_fake"]
     assert set(history.history) == set(names) | {f"val_{n}" for n in names}
-    assert int(model.g_optimizer.iterations) == 3 and int(model.d_optimizer.iterations) == 6
+    assert int(model.generator_optimizer.iterations) == 3 and int(model.discriminator_optimizer.iterations) == 6
     assert all(np.isfinite(v[0]) for v in history.history.values())
     out = model.generate(5, seed=1)
     assert out.shape == (5, 28, 28, 1) and out.min() >= 0 and out.max() <= 1
@@ -154,18 +155,18 @@ def test_first_step_logs_equal_the_loss_formulas_at_the_initial_weights(images, 
 
 def test_save_load_resume_keeps_optimizer_state(images, tmp_path):
     model = GAN(discriminator_steps=2, loss="minimax", label_smoothing=0.1, seed=0, **TINY)
-    model.compile(d_optimizer=keras.optimizers.Adam(3e-4, beta_1=0.5), run_eagerly=True)
+    model.compile(discriminator_optimizer=keras.optimizers.Adam(3e-4, beta_1=0.5), run_eagerly=True)
     ds = model.make_dataset(images[:8], batch_size=4)
     loaded = fit_save_load(model, ds, tmp_path / "gan.keras")
     assert type(loaded) is GAN
     assert (loaded.loss_name, loaded.label_smoothing, loaded.discriminator_steps) == ("minimax", 0.1, 2)
-    assert float(loaded.d_optimizer.learning_rate) == pytest.approx(3e-4)
-    assert int(loaded.d_optimizer.iterations) == 2
+    assert float(loaded.discriminator_optimizer.learning_rate) == pytest.approx(3e-4)
+    assert int(loaded.discriminator_optimizer.iterations) == 2
     z = model.latent_vectors(3, seed=0)
     np.testing.assert_allclose(loaded.generate(z=z), model.generate(z=z), rtol=1e-6)
     loaded.run_eagerly = True  # as the original; graph tracing would only cost test time
     loaded.fit(ds, epochs=1, verbose=0)
-    assert int(loaded.d_optimizer.iterations) == 4 and int(loaded.g_optimizer.iterations) == 2
+    assert int(loaded.discriminator_optimizer.iterations) == 4 and int(loaded.generator_optimizer.iterations) == 2
 
 
 def test_first_step_under_mirrored_strategy_matches_one_device(images):
@@ -193,7 +194,7 @@ def test_jit_compiled_step_matches_the_eager_step(images):
 
 def test_bad_configuration_is_a_clear_error():
     for steps in (0, -1, 1.5):
-        with pytest.raises(ValueError, match="discriminator_steps must be an integer >= 1"):
+        with pytest.raises(ValueError, match=r"discriminator_steps \(discriminator updates per .*\) must be"):
             GAN(discriminator_steps=steps, **TINY)
     with pytest.raises(ValueError, match="loss must be one of"):
         GAN(loss="bce", **TINY)

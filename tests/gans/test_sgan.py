@@ -112,7 +112,7 @@ def test_quick_fit_logs_its_trackers_and_evaluate_reports_test_accuracy(fitted):
     assert names == list(sgan.SemiSupervisedGAN.tracker_names)
     assert set(history.history) == set(names) | {"val_supervised_loss", "val_accuracy"}
     assert all(np.isfinite(v).all() for v in history.history.values())
-    assert model.jit_compile is True and int(model.d_optimizer.iterations.numpy()) == 6
+    assert model.jit_compile is True and int(model.discriminator_optimizer.iterations.numpy()) == 6
     logs = model.evaluate(tx, ty, batch_size=64, verbose=0, return_dict=True)  # 300 = 4 × 64 + 44
     assert set(logs) == {"supervised_loss", "accuracy"}
     np.testing.assert_allclose(logs["accuracy"], np.mean(model.classify(tx) == ty), atol=1e-6)
@@ -125,9 +125,9 @@ def test_save_load_resumes_with_optimizer_state_and_xla_step_equals_eager(fitted
     model, _, _, (lx, ly, x) = fitted
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
-    assert int(loaded.g_optimizer.iterations.numpy()) == 6 and loaded.jit_compile is True
-    for a, b in zip(model.d_optimizer.variables + model.g_optimizer.variables,
-                    loaded.d_optimizer.variables + loaded.g_optimizer.variables):
+    assert int(loaded.generator_optimizer.iterations.numpy()) == 6 and loaded.jit_compile is True
+    for a, b in zip(model.discriminator_optimizer.variables + model.generator_optimizer.variables,
+                    loaded.discriminator_optimizer.variables + loaded.generator_optimizer.variables):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     loaded.latent_sampler = model.latent_sampler  # a callable is not part of the saved config
     # one more step: the original with its XLA-compiled step, the loaded model eagerly (no second trace)
@@ -202,7 +202,7 @@ def test_bad_configuration_gives_clear_errors():
     model.compile()
     with pytest.raises(ValueError, match="semi_supervised_dataset"):
         model.train_step((np.zeros((4, SIZE, SIZE, 1), np.float32), np.zeros(4, np.int32)))
-    with pytest.raises(ValueError, match="d_optimizer="):
+    with pytest.raises(ValueError, match="discriminator_optimizer="):
         model.compile(optimizer="adam")
 
 
@@ -211,7 +211,7 @@ def test_replicas_draw_different_noise():
     with mirrored_strategy.scope():
         model = _tiny(seed=3)
     ref = tf.zeros((500, 1))
-    z = mirrored_strategy.run(tf.function(lambda: model.sample_latent(ref, 0)))
+    z = mirrored_strategy.run(tf.function(lambda: model.sample_z(ref, 0)))
     a, b = (np.asarray(t) for t in mirrored_strategy.experimental_local_results(z))
     assert a.shape == b.shape == (500, LATENT) and not np.allclose(a, b)
     both = np.concatenate([a, b])

@@ -21,7 +21,7 @@ def test_paper_defaults():
     model = WGANGP(**TINY)
     model.compile()
     assert model.n_critic == 5 and model.gp_weight == 10.0
-    opt = model.d_optimizer
+    opt = model.discriminator_optimizer
     assert isinstance(opt, keras.optimizers.Adam)
     assert (float(opt.learning_rate), float(opt.beta_1), float(opt.beta_2)) == pytest.approx((1e-4, 0.0, 0.9))
 
@@ -48,7 +48,7 @@ def test_critic_is_stepped_n_critic_times_on_distinct_real_batches(images):
     model.compile(run_eagerly=True)
     batch = images[:16]
     model.train_on_batch(batch)
-    assert int(model.d_optimizer.iterations) == 4 and int(model.g_optimizer.iterations) == 1
+    assert int(model.discriminator_optimizer.iterations) == 4 and int(model.generator_optimizer.iterations) == 1
     # Each critic step sees its real batch once in the score and is fresh (distinct) per step.
     seen = real_batches_seen(recorder, batch)
     assert seen == [list(range(i, 16, 4)) for i in range(4)]
@@ -64,7 +64,7 @@ def test_quick_fit_save_load_resume(images, tmp_path):
     assert type(loaded) is WGANGP and loaded.gp_weight == 5.0 and loaded.n_critic == 2
     loaded.run_eagerly = True  # as the original; graph tracing would only cost test time
     loaded.fit(ds, epochs=1, verbose=0)
-    assert int(loaded.d_optimizer.iterations) == 4 and int(loaded.g_optimizer.iterations) == 2
+    assert int(loaded.discriminator_optimizer.iterations) == 4 and int(loaded.generator_optimizer.iterations) == 2
 
 
 def test_first_step_under_mirrored_strategy_matches_one_device(images):
@@ -77,9 +77,9 @@ def test_first_step_under_mirrored_strategy_matches_one_device(images):
 
 
 def test_bad_configuration_is_a_clear_error():
-    with pytest.raises(ValueError, match="n_critic must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"n_critic \(critic updates per generator update\) must be"):
         WGANGP(n_critic=0, **TINY)
-    with pytest.raises(ValueError, match=r"gp_weight \(λ\) must be a number >= 0"):
+    with pytest.raises(ValueError, match=r"gp_weight \(λ, the paper.s 10\) must be"):
         WGANGP(gp_weight=-1.0, **TINY)
     with pytest.raises(ValueError, match="must not use batch norm"):
         WGANGP(critic=dcgan_discriminator(28, base_filters=4, norm="batch"), **TINY)
