@@ -42,7 +42,7 @@ class Task:
     """One graded exercise: the registered ``exercise``, the ``function`` the student defines, its ``points``."""
     exercise: str
     function: str
-    points: float = 1.0
+    points: float = 1
 
 
 @dataclasses.dataclass(frozen=True)

@@ -88,13 +88,14 @@ def load_all():
 
 
 def get(name):
-    """The registered exercise ``name`` (imports the topic modules when needed)."""
-    if name in EXERCISES:  # avoid importing every topic (and TensorFlow) when not needed
-        return EXERCISES[name]
-    exercises = load_all()
-    if name not in exercises:
-        raise ValueError(f"unknown exercise {name!r}; known exercises: {sorted(exercises)}")
-    return exercises[name]
+    """The registered exercise ``name`` (imports its topic module only, when needed)."""
+    from cv2course.exercises.assignments import CATALOGUE
+
+    if name not in EXERCISES and name in CATALOGUE:  # one topic, not all of them (and TensorFlow)
+        importlib.import_module(f"cv2course.exercises.{CATALOGUE[name][0]}")
+    if name not in EXERCISES:
+        raise ValueError(f"unknown exercise {name!r}; known exercises: {sorted(set(EXERCISES) | set(CATALOGUE))}")
+    return EXERCISES[name]
 
 
 def list_exercises():

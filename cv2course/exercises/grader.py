@@ -432,7 +432,11 @@ def _collect(report, run_dir, returncode, assignment, staged, answers, found, ti
     owner = {f["cell"]: f["exercise"] for f in found.flags if f.get("exercise") is not None}
     reference_seen = {}
     for record in audit:
-        phase = record.get("phase") if isinstance(record.get("phase"), dict) else {}
+        if not (isinstance(record.get("kind"), str) and isinstance(record.get("detail"), str)
+                and isinstance(record.get("phase"), (dict, type(None)))):
+            bad_audit += 1
+            continue
+        phase = record.get("phase") or {}
         exercise = phase.get("exercise") if isinstance(phase.get("exercise"), str) else owner.get(phase.get("cell"))
         flag = {"kind": str(record.get("kind"))[:60], "detail": str(record.get("detail"))[:200],
                 "cell": phase.get("cell") if isinstance(phase.get("cell"), int) else None, "exercise": exercise,

@@ -12,7 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
-_state = {"phase": None, "file": None, "seen": set(), "busy": False, "count": 0}
+_state = {"phase": None, "file": None, "seen": set(), "busy": False, "count": 0, "caught": False}
 _MAX_RECORDS = 500
 _WATCHED = {"sys._getframe", "object.__getattr__", "open", "os.remove", "os.rmdir", "os.rename", "os.truncate",
             "shutil.rmtree", "os.chmod", "os.symlink", "os.link", "subprocess.Popen", "os.system", "os.fork",
@@ -109,7 +109,8 @@ def phase(kind, value):
 
 
 def _profiler(frame, event, arg):
-    if event == "call" and frame.f_code.co_filename in _state["reference_files"]:
+    if event == "call" and frame.f_code.co_filename in _state["reference_files"] and not _state["caught"]:
+        _state["caught"] = True  # the first reference call of this graded call says enough
         _record("uses the reference", f"called {frame.f_code.co_name} from {frame.f_code.co_filename}")
 
 
@@ -128,6 +129,7 @@ def call(function, in_dir, out_dir):
         return
     cases = wire.read_cases(in_dir)
     _write(out / "status.json", {"status": "started", "cases": len(cases)})
+    _state["caught"] = False
     for i, (args, kwargs) in enumerate(cases):
         sys.setprofile(_profiler)
         threading.setprofile(_profiler)
