@@ -151,8 +151,13 @@ def run(args):
         num_classes = int(labels.max()) + 1 if labels is not None else None
         model = new_model(args.model, images.shape[1:], num_classes, settings.QUICK, args.seed)
         model.compile()
+    per_step = args.batch_size * getattr(model, "discriminator_steps", 1)
+    if len(images) < per_step:
+        raise ValueError(f"the data hold {len(images)} images, fewer than one training step takes ({per_step} = "
+                         f"--batch-size {args.batch_size} x {per_step // args.batch_size} discriminator step(s)); "
+                         "give more images or a smaller --batch-size")
     if settings.QUICK:  # a few steps: 256 images, or one batch for all of a WGAN's critic steps
-        n = max(256, args.batch_size * getattr(model, "discriminator_steps", 1))
+        n = max(256, per_step)
         images, labels = images[:n], (None if labels is None else labels[:n])
     if args.model == "vae":
         fit_args = {"x": images, "batch_size": args.batch_size, "shuffle": True}

@@ -46,3 +46,13 @@ def test_train_bad_arguments_exit_2(tmp_path, capsys):
     assert main(["train", "cgan", "--data", str(tmp_path / "missing"), "-o", str(tmp_path / "c.keras")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+    from cv2course.data import save_image
+
+    for i in range(3):
+        save_image(tmp_path / "few" / f"{i}.png", np.full((8, 8, 3), i / 3, np.float32))
+    assert main(["train", "cgan", "--data", str(tmp_path / "few"), "-o", str(tmp_path / "c.keras")]) == 2
+    assert "one subfolder per class" in capsys.readouterr().err
+    assert main(["train", "gan", "--data", str(tmp_path / "few"), "-o", str(tmp_path / "g.keras")]) == 2
+    err = capsys.readouterr().err
+    assert "the data hold 3 images" in err and "smaller --batch-size" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["few"]
