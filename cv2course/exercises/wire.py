@@ -61,6 +61,9 @@ def write_cases(cases, folder):
 # --- kernel side: read cases, write answers ------------------------------------------------------
 
 def _decode(tree, folder):
+    if "object" in tree:
+        cls = core.WIRE_TYPES[tree["object"]]
+        return cls.from_wire(**{k: _decode(v, folder) for k, v in tree["fields"].items()})
     (key, value), = tree.items()
     if key == "npy":
         return np.load(Path(folder) / value, allow_pickle=False)
@@ -69,9 +72,6 @@ def _decode(tree, folder):
     if key in ("list", "tuple"):
         items = [_decode(v, folder) for v in value]
         return items if key == "list" else tuple(items)
-    if key == "object":
-        cls = core.WIRE_TYPES[tree["object"]]
-        return cls.from_wire(**{k: _decode(v, folder) for k, v in tree["fields"].items()})
     raise ValueError(f"unknown value kind {key!r}")
 
 
