@@ -17,7 +17,7 @@ ALLOWED_EXERCISE_NAMES = {"check", "hint", "list_exercises"}
 FRAME_ATTRIBUTES = {"f_locals", "f_back", "f_globals", "tb_frame", "gi_frame", "cr_frame", "f_builtins"}
 FRAME_CALLS = {"sys._getframe", "inspect.currentframe", "inspect.stack", "inspect.getouterframes", "inspect.trace",
                "traceback.walk_stack", "sys._current_frames", "gc.get_referrers", "gc.get_objects"}
-DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint"}
+DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__", "breakpoint"}
 FILE_CALLS = {"os.remove", "os.unlink", "os.rmdir", "os.removedirs", "os.rename", "os.replace", "os.truncate",
               "shutil.rmtree", "shutil.move", "os.chmod", "os.symlink", "os.link", "pathlib.Path.unlink"}
 PROCESS_MODULES = {"subprocess", "multiprocessing", "pty", "signal", "ctypes", "socket", "resource"}
