@@ -127,6 +127,8 @@ def run_pair(content_spec, style_spec, args):
         st = StyleTransfer.from_preset("tf_tutorial", arch="vgg16", weights="bundled", extractor=extractor,
                                        size=None)
     coarse = split_steps(100, 3)[:2]
+    kept = len(level_shapes(content.shape[:2], 3)) - 1  # coarse levels that fit (>= 32 px)
+    coarse = coarse[len(coarse) - kept:] if kept else ()
     # trace every step function the timed runs use (the tutorial's is traced inside tutorial_run)
     st.run(content, style, steps=1, optimizer="adam", levels=1, verbose=0)
     st.run(content, style, steps=(1, 1, 1), optimizer="lbfgs", verbose=0)
@@ -136,10 +138,12 @@ def run_pair(content_spec, style_spec, args):
     terms = st.costs(final[None], st.targets(content, style))
     tv_share = st.gamma * float(terms["tv"]) / float(terms["total"])
     rows = [("tutorial Adam", budget, cpu, args.adam_steps, args.adam_steps, target)]
-    runs = [("package Adam", dict(steps=int(1.3 * args.adam_steps), optimizer="adam", levels=1), 1.3 * budget, 0),
+    print(f"  tutorial Adam: L* = {target:.5g} after {budget:.1f} s, {cpu:.1f} CPU s", flush=True)
+    # the package's default first, Adam (the same algorithm as the tutorial's) last
+    runs = [("package coarse-to-fine", dict(steps=coarse + (20 * args.adam_steps,), optimizer="lbfgs"), budget,
+             sum(coarse)),
             ("package L-BFGS", dict(steps=20 * args.adam_steps, optimizer="lbfgs", levels=1), budget, 0),
-            ("package coarse-to-fine", dict(steps=coarse + (20 * args.adam_steps,), optimizer="lbfgs"), budget,
-             sum(coarse))]
+            ("package Adam", dict(steps=int(1.3 * args.adam_steps), optimizer="adam", levels=1), 1.3 * budget, 0)]
     for name, kwargs, limit, first_full in runs:
         stop = stop_at(target, first_full)
         r = st.run(content, style, verbose=0, max_seconds=limit, callback=stop, callback_every=1, **kwargs)
@@ -152,14 +156,16 @@ def run_pair(content_spec, style_spec, args):
         else:
             rows.append((name, None, None, r.history["step"][-1], r.history["evaluations"][-1],
                          r.history["total"][-1]))
-        print(f"  {name}: {r.seconds:.1f} s, {r.history['step'][-1]} steps, loss {r.history['total'][-1]:.5g}",
+        t, c = rows[-1][1:3]
+        print(f"  {name}: {r.seconds:.1f} s, {r.history['step'][-1]} steps, loss {r.history['total'][-1]:.5g}"
+              + ("" if t is None else f"; L* after {t:.1f} s ({t / budget:.2f} T), {c:.1f} CPU s ({c / cpu:.2f})"),
               flush=True)
 
     h, w = content.shape[:2]
     names = tuple(Path(str(s)).stem for s in (content_spec, style_spec))
     print(f"\n{names[0]} + {names[1]}, {w}x{h} px, {st.weights_label}; tutorial's {args.adam_steps}-step loss "
           f"L* = {target:.5g} (TV share {tv_share:.0%}), T = {budget:.1f} s ({budget / args.adam_steps:.2f} s/step, "
-          f"trace {trace:.1f} s); coarse levels {coarse[0]} + {coarse[1]} iterations")
+          f"trace {trace:.1f} s); coarse levels {' + '.join(map(str, coarse)) or 'none'} iterations")
     print(f"{'method':24} {'time to L*':>11} {'ratio':>6} {'CPU s':>7} {'CPU ratio':>9} {'steps':>6} {'evals':>6} "
           f"{'loss at stop':>12}")
     for name, t, c, step, ev, loss in rows:
