@@ -148,6 +148,7 @@ def run(args):
     def interrupted(signum, frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
+    grader.STOPPING.clear()
     previous = signal.signal(signal.SIGTERM, interrupted)
     try:
         if single:

@@ -103,6 +103,7 @@ DEFAULT_MEMORY = 4 * 2 ** 30
 SETUP_TIMEOUT = 300.0
 _ACTIVE = {}  # supervisor pid -> Popen, for SIGINT/SIGTERM
 _ACTIVE_LOCK = threading.Lock()
+STOPPING = threading.Event()  # set by terminate_all: no new run starts
 _SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/sys", "/dev", "/etc/ld.so.cache",
                 "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/os-release",
                 "/etc/mime.types", "/etc/ssl", "/etc/fonts", "/etc/matplotlibrc", "/proc/cpuinfo", "/proc/meminfo",
@@ -254,7 +255,8 @@ def _terminate(proc, grace=10.0):
 
 
 def terminate_all():
-    """End every running grading run (SIGINT/SIGTERM to the grader)."""
+    """End every running grading run (SIGINT/SIGTERM to the grader); no new one starts until ``STOPPING`` is cleared."""
+    STOPPING.set()
     with _ACTIVE_LOCK:
         procs = list(_ACTIVE.values())
     for proc in procs:
@@ -371,6 +373,7 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
         staged = _stage(assignment, run_dir / "private" / "stage", seed)
         answers = {t.exercise: f"{t.exercise}-{secrets.token_hex(6)}" for t in assignment.tasks}
         limits = {"memory": memory, "cpu": int(np.ceil(cpu_time)), "landlock": bool(landlock),
+                  "file_size": wire.MAX_FILE_BYTES * 4,
                   "report": str(run_dir / "kernel" / "applied.json"), "read": _read_paths(temp_root) + [
                       str(run_dir / "kernel")], "write": [str(scratch), "/dev/null"],
                   "list_only": [str(_package_dir().parent)]}
@@ -387,6 +390,8 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
                           for t in assignment.tasks]}
         (run_dir / "private" / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
         started = time.monotonic()
+        if STOPPING.is_set():
+            raise KeyboardInterrupt("grading was stopped")
         with open(run_dir / "private" / "supervisor.log", "wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "cv2course.exercises.supervisor", str(run_dir)],
                                     cwd=run_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 
 Sets the memory limit (``RLIMIT_DATA``: private writable memory, which TensorFlow's large
 but unused address-space reservations do not count against, unlike ``RLIMIT_AS``) and the
-CPU-time limit (``RLIMIT_CPU``), confines the process with Landlock (read the Python
+CPU-time limit (``RLIMIT_CPU``), caps the size of any file it writes (``RLIMIT_FSIZE``), confines the process with Landlock (read the Python
 installation and the package, read/write only the scratch folder; no signals to processes
 outside the sandbox), records what it applied, then becomes ``ipykernel``. Every limit
 holds for the kernel and everything it starts.
@@ -21,6 +21,7 @@ def main(argv):
     cpu = int(limits["cpu"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"], limits["file_size"]))  # no file fills the disk
     from cv2course.exercises import landlock
 
     abi = landlock.abi_version() if limits.get("landlock", True) else 0

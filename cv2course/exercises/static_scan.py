@@ -191,7 +191,7 @@ def scan(cells, tasks, reference_paths):
                 if node.attr in FRAME_ATTRIBUTES:
                     add("stack-frame inspection", f"reads .{node.attr}")
                 path = _dotted(node, nb.bindings)
-                if path in ENV_NAMES:
+                if path in ENV_NAMES and exercise is not None:  # where it could change a graded answer
                     add("reads the environment", path)
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
                 targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
