@@ -355,6 +355,21 @@ def assert_same_fit(one, two, atol):
             assert np.isclose(sb[k], sa[k], rtol=1e-4, atol=atol), f"step {i + 1} {k}: one device {sa[k]}, mirrored {sb[k]}"
 
 
+def optimizers_of(model):
+    """Every optimizer the model trains with (its attributes that are optimizers), by attribute name."""
+    found = {name: value for name, value in vars(model).items()
+             if isinstance(value, keras.optimizers.Optimizer) and name != "optimizer"}
+    if not found and getattr(model, "optimizer", None) is not None:
+        # Models with named optimizers leave Keras' default (unused) in .optimizer
+        found["optimizer"] = model.optimizer
+    unique, seen = {}, set()
+    for name in sorted(found):
+        if id(found[name]) not in seen:
+            seen.add(id(found[name]))
+            unique[name] = found[name]
+    return unique
+
+
 # --- the mutation ----------------------------------------------------------------------------
 
 def _rebind(originals):
