@@ -31,8 +31,8 @@ KINDS = {
     "honest": ([HEAD, CONV, POOL, MAX, AVG, CHECKS], 3),
     "wrong_floor": ([HEAD, CONV.replace("//", "/"), POOL, MAX, AVG], 2),
     "wrong_average": ([HEAD, CONV, POOL, MAX, AVG.replace("np.mean", "np.median")], 2),
-    "wrong_all": ([HEAD, CONV.replace("+ 1", ""), POOL, MAX.replace("np.max", "np.min"), AVG.replace("np.mean", "np.sum")],
-                  0),
+    "wrong_all": ([HEAD, CONV.replace("+ 1", ""), POOL, MAX.replace("np.max", "np.min"),
+                   AVG.replace("np.mean", "np.sum")], 0),
     "stub": ([HEAD, "def conv_output_size(n, f, p=0, s=1):\n    raise NotImplementedError", POOL, MAX, AVG], 2),
     "reference": ([HEAD, "from cv2course.featviz.cnn_basics import conv_output_size, max_pool", POOL, AVG], 1),
     "equal_object": ([HEAD, "class E:\n    def __eq__(self, o):\n        return True\n"

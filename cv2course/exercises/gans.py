@@ -18,7 +18,8 @@ def _logit_pair_cases():
 
 
 def _hidden_logit_pairs(rng):
-    return [((rng.normal(scale=3, size=(n, 1)), rng.normal(scale=3, size=(n, 1))), {}) for n in rng.integers(1, 20, size=3)]
+    return [((rng.normal(scale=3, size=(n, 1)), rng.normal(scale=3, size=(n, 1))), {})
+            for n in rng.integers(1, 20, size=3)]
 
 
 def _hidden_fake_logits(rng):
@@ -118,22 +119,26 @@ def _hidden_gp(rng):
         n = int(rng.integers(1, 5))
         shape = tuple(int(v) for v in rng.integers(2, 6, size=2)) + (int(rng.integers(1, 4)),)
         real, fake = rng.random((n,) + shape).astype(np.float32), rng.random((n,) + shape).astype(np.float32)
-        critic = SquareCritic() if i == 2 else LinearCritic(float(rng.uniform(0.3, 3)), shape, int(rng.integers(1 << 30)))
+        critic = SquareCritic() if i == 2 else LinearCritic(float(rng.uniform(0.3, 3)), shape,
+                                                            int(rng.integers(1 << 30)))
         cases.append(((critic, real, fake), {"epsilon": rng.random(n).astype(np.float32)}))
     return cases
 
 
-exercise("gan_discriminator_loss", reference=minimax_discriminator_loss, cases=_logit_pair_cases, hidden=_hidden_logit_pairs,
+exercise("gan_discriminator_loss", reference=minimax_discriminator_loss, cases=_logit_pair_cases,
+         hidden=_hidden_logit_pairs,
          hint="D maximises log σ(l_r) + log(1 − σ(l_f)), so its loss is the negative: −mean log σ(l_r) − "
               "mean log(1 − σ(l_f)), two means added. Work on logits with log σ(l) = −softplus(−l) and "
               "log(1 − σ(l)) = −softplus(l) (np.logaddexp(0, l) is softplus) to stay finite at |l| = 30.",
          description="gan_discriminator_loss(real_logits, fake_logits) -> the discriminator's binary "
                      "cross-entropy on raw scores (no sigmoid applied yet), a scalar.")
-exercise("gan_generator_loss", reference=non_saturating_generator_loss, cases=_fake_logit_cases, hidden=_hidden_fake_logits,
+exercise("gan_generator_loss", reference=non_saturating_generator_loss, cases=_fake_logit_cases,
+         hidden=_hidden_fake_logits,
          hint="The non-saturating loss is −mean log σ(l_f) = mean softplus(−l_f): it is large when D rejects "
               "the fakes (l_f ≪ 0), where log(1 − σ(l_f)) would be flat. Mind the sign.",
          description="gan_generator_loss(fake_logits) -> the non-saturating generator loss, a scalar.")
-exercise("wasserstein_critic_loss", reference=wasserstein_critic_loss, cases=_critic_cases, hidden=_hidden_critic_scores,
+exercise("wasserstein_critic_loss", reference=wasserstein_critic_loss, cases=_critic_cases,
+         hidden=_hidden_critic_scores,
          hint="The critic maximises E f(x) − E f(G(z)); as a loss to minimise: mean(fake) − mean(real). Take "
               "each mean over its own batch (they may differ in size) and apply no sigmoid or log.",
          description="wasserstein_critic_loss(real_scores, fake_scores) -> E f(G(z)) − E f(x), a scalar.")

@@ -27,9 +27,9 @@ The student's kernel runs the student's code and nothing else that matters. This
    KERAS_BACKEND, MPLBACKEND, CV2COURSE_QUICK/OFFLINE, TF_CPP_MIN_LOG_LEVEL): the grader's own
    variables never reach the kernel; ``RLIMIT_DATA`` (``--memory``; it counts private writable
    memory, so TensorFlow's address-space reservations do not trip it as they do
-   ``RLIMIT_AS``) and ``RLIMIT_CPU``; TensorFlow and the assignment's modules imported in a
-   setup cell before the timed cells. **Landlock** (Linux >= 5.13, unprivileged) confines
-   the kernel and all its children: read the Python installation and the package, write only
+   ``RLIMIT_AS``), ``RLIMIT_CPU`` (``--cpu-time``) and ``RLIMIT_FSIZE``; TensorFlow and the
+   assignment's modules imported in a setup cell before the timed cells. **Landlock** (Linux
+   >= 5.13, unprivileged) confines the kernel and all its children: read the Python installation and the package, write only
    the scratch folder, no signals to (Linux >= 6.12) or ``/proc`` of processes outside the
    sandbox, so one run cannot read or write another run's folder, the submission's own folder
    or the grader's inputs, nor read the grader's environment. The supervisor is a **child
@@ -399,7 +399,7 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
         with _ACTIVE_LOCK:
             _ACTIVE[proc.pid] = proc
         try:
-            proc.wait(timeout=SETUP_TIMEOUT * (1 + 5) + total_timeout + 60)
+            proc.wait(timeout=SETUP_TIMEOUT + total_timeout + 120)  # the supervisor keeps its own deadlines
         except subprocess.TimeoutExpired:
             report["events"].append({"event": "grader timeout", "message": "the run did not end; it was killed"})
         finally:

@@ -2,9 +2,9 @@
 
 Sets the memory limit (``RLIMIT_DATA``: private writable memory, which TensorFlow's large
 but unused address-space reservations do not count against, unlike ``RLIMIT_AS``) and the
-CPU-time limit (``RLIMIT_CPU``), caps the size of any file it writes (``RLIMIT_FSIZE``), confines the process with Landlock (read the Python
-installation and the package, read/write only the scratch folder; no signals to processes
-outside the sandbox), records what it applied, then becomes ``ipykernel``. Every limit
+CPU-time limit (``RLIMIT_CPU``), caps the size of any file it writes (``RLIMIT_FSIZE``),
+confines the process with Landlock (read the Python installation and the package,
+read/write only the scratch folder; no signals to processes outside the sandbox), records what it applied, then becomes ``ipykernel``. Every limit
 holds for the kernel and everything it starts.
 """
 import json

@@ -82,7 +82,8 @@ exercise("js_divergence", js_divergence, topic="metrics", cases=_distribution_pa
               "(scipy.spatial.distance.jensenshannon returns the root).",
          description="Jensen-Shannon divergence of two discrete distributions (natural log).")
 
-exercise("earth_movers_distance_1d", earth_movers_distance_1d, topic="metrics", cases=_histogram_pairs, hidden=_hidden_distribution_pairs,
+exercise("earth_movers_distance_1d", earth_movers_distance_1d, topic="metrics", cases=_histogram_pairs,
+         hidden=_hidden_distribution_pairs,
          hint="On a line with unit spacing the EMD is the area between the cumulative distributions: "
               "Σ |cumsum(p) − cumsum(q)|. Not Σ |p − q|, which ignores how far mass moves.",
          description="Earth Mover's distance of two histograms over positions 0, 1, 2, ...")
@@ -94,7 +95,8 @@ exercise("inception_score", inception_score, topic="metrics", cases=_probability
          description="Inception Score of an (N, K) array of class probabilities, one split "
                      "(return the score, or (score, 0.0)).")
 
-exercise("frechet_distance", frechet_distance, topic="metrics", cases=_gaussian_pairs, hidden=_hidden_gaussian_pairs, rtol=1e-6,
+exercise("frechet_distance", frechet_distance, topic="metrics", cases=_gaussian_pairs,
+         hidden=_hidden_gaussian_pairs, rtol=1e-6,
          hint="FD = ‖μ₁ − μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr (Σ₁Σ₂)^½; scipy.linalg.sqrtm gives the matrix square "
               "root (take its real part). The mean term is squared, and the cross term counts twice.",
          description="Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2).")

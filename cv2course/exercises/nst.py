@@ -57,10 +57,12 @@ exercise("gram_matrix", reference=losses.gram_matrix, cases=_one_cases, hidden=_
 exercise("content_cost", reference=losses.content_cost, cases=_pair_cases, hidden=_hidden_pairs, rtol=1e-4, atol=1e-6,
          hint="J_content = sum((a_C - a_G)**2) / (4 * n_H * n_W * n_C): sum, do not average, and keep the 4.",
          description="content_cost(a_C, a_G): 1/(4 n_H n_W n_C) Σ (a(C) − a(G))².")
-exercise("style_cost_layer", reference=losses.style_cost_layer, cases=_pair_cases, hidden=_hidden_pairs, rtol=1e-4, atol=1e-6,
+exercise("style_cost_layer", reference=losses.style_cost_layer, cases=_pair_cases, hidden=_hidden_pairs,
+         rtol=1e-4, atol=1e-6,
          hint="Compute G_S and G_G with your gram_matrix, then sum((G_S - G_G)**2) / (4 * n_C**2 * (n_H*n_W)**2).",
          description="style_cost_layer(a_S, a_G): 1/(4 n_C² (n_H n_W)²) ‖G(S) − G(G)‖²_F.")
-exercise("total_variation", reference=losses.total_variation, cases=_image_cases, hidden=_hidden_images, rtol=1e-4, atol=1e-5,
+exercise("total_variation", reference=losses.total_variation, cases=_image_cases, hidden=_hidden_images,
+         rtol=1e-4, atol=1e-5,
          hint="Sum the absolute differences of vertical neighbours, x[1:] - x[:-1], and of horizontal "
               "neighbours, x[:, 1:] - x[:, :-1], over all channels. A constant image gives 0.",
          description="total_variation(image): Σ|vertical differences| + Σ|horizontal differences| of an (H, W, C) image.")

@@ -18,8 +18,8 @@ def _image_pairs(rng=None, sizes=(((24, 20), 2, 0.05), ((30, 33), 3, 0.02), ((28
 
 
 def _hidden_image_pairs(rng):
-    sizes = [((int(rng.integers(12, 33)), int(rng.integers(12, 33))), int(rng.integers(0, 5)), float(rng.uniform(0.01, 0.1)))
-             for _ in range(3)]
+    sizes = [((int(rng.integers(12, 33)), int(rng.integers(12, 33))), int(rng.integers(0, 5)),
+              float(rng.uniform(0.01, 0.1))) for _ in range(3)]
     return _image_pairs(rng, sizes)
 
 

@@ -95,10 +95,10 @@ ATTACKS_METRICS = [
     "def earth_movers_distance_1d(p, q):\n"
     "    module = __import__('cv2course.metrics.' + 'divergences', fromlist=['x'])\n"
     "    return getattr(module, 'earth_movers_' + 'distance_1d')(p, q)",
-    # complex numbers are not silently made real
+    # complex numbers are not silently made real (and the real value if a file beside could be read)
     "def inception_score(probs, splits=1):\n    probs = np.asarray(probs, float)\n    py = probs.mean(axis=0)\n"
     "    kl = np.sum(np.where(probs > 0, probs * np.log(np.where(probs > 0, probs, 1) / py), 0), axis=1)\n"
-    "    return np.exp(kl.mean()) + 0j",
+    "    return np.exp(kl.mean()) + (0 if STOLEN else 0j)",
     # frechet_distance's cells are deleted; checks on another topic with the package's own functions
     "from cv2course.featviz import cnn_basics\ncheck('conv_output_size', cnn_basics.conv_output_size)\n"
     "check('max_pool', cnn_basics.max_pool)",
@@ -106,7 +106,8 @@ ATTACKS_METRICS = [
     "import subprocess\nsubprocess.Popen(['setsid', 'sh', '-c', 'sleep 4321 & sleep 4322'], start_new_session=True)\n"
     "for f in os.listdir('.'):\n    if os.path.isfile(f):\n        os.remove(f)\n"
     "for f in glob.glob(BESIDE + '/*'):\n    try:\n        os.remove(f)\n    except OSError:\n        pass\n"
-    "try:\n    open(BESIDE + '/planted.txt', 'w').write('x')\nexcept OSError:\n    pass",
+    "try:\n    open(BESIDE + '/planted.txt', 'w').write('x')\nexcept OSError:\n    pass\n"
+    "try:\n    STOLEN = open(BESIDE + '/other_student.ipynb').read()\nexcept OSError:\n    STOLEN = None",
 ]
 
 
@@ -124,7 +125,7 @@ def test_attacks_score_nothing_and_are_flagged(tmp_path, capsys, monkeypatch):
     assert "got Equal" in ex["kl_divergence"]["message"]  # the Equal object, so no secret leaked
     assert "raised KeyError" in ex["js_divergence"]["message"]
     assert "uses the package's reference" in ex["earth_movers_distance_1d"]["message"]
-    assert "complex" in ex["inception_score"]["message"]
+    assert "complex" in ex["inception_score"]["message"]  # so the file beside could not be read either
     assert ex["frechet_distance"]["status"] == "not run" and "does not define" in ex["frechet_distance"]["message"]
     assert set(ex) == {"kl_divergence", "js_divergence", "earth_movers_distance_1d", "inception_score",
                        "frechet_distance"}  # the foreign checks score nothing
