@@ -1,32 +1,54 @@
 """SRGAN (Ledig et al. 2017): SRResNet trained with a perceptual loss against a discriminator.
 
-The generator (an SRResNet, initialised from one trained for PSNR) minimises
+The generator G (an SRResNet, initialised from one trained for PSNR) minimises the perceptual
+loss l_SR, the discriminator D (a classifier of HR patches against G's outputs, here on
+logits: the sigmoid lives in the losses) the binary cross-entropy l_D. One ``train_step``:
 
-    l_SR = l_VGG/i.j + 10⁻³ · l_Gen,   l_VGG = mean ((φ_i.j(HR) − φ_i.j(G(LR))) / 12.75)²,
-    l_Gen = −log D(G(LR)),
+    1  (I_LR, I_HR) ← a minibatch of patch pairs
+    2  I_SR = G(I_LR)
+    3  l_VGG = mean ((φ_i.j(I_HR) − φ_i.j(I_SR)) / 12.75)²      content loss (VGG feature maps)
+    4  l_Gen = −log D(I_SR)                                     adversarial loss
+    5  l_SR = l_VGG + 10⁻³ · l_Gen                              perceptual loss
+    6  l_D = −log D(I_HR) − log(1 − D(I_SR))
+    7  D ← Adam step on ∇_D l_D;  G ← Adam step on ∇_G l_SR     (both from this forward pass)
 
-with φ_i.j the VGG19 feature map after the j-th convolution (and ReLU) before the i-th
-pooling: "vgg54" (block5_conv4, the paper's SRGAN-VGG54, textures) or "vgg22" (block2_conv2).
-The discriminator minimises −log D(HR) − log(1 − D(G(LR))). Both use Adam(1e-4, β₁ = 0.9);
-each step updates D and G from the same forward pass.
+φ_i.j is the VGG19 feature map after the j-th convolution (and ReLU) before the i-th pooling:
+"vgg54" (block5_conv4, the paper's SRGAN-VGG54, textures) or "vgg22" (block2_conv2). Both
+networks use Adam(1e-4, β₁ = 0.9). The content layer resolves to a layer of whichever VGG
+is loaded (:func:`cv2course.backbones.resolve_layer`): offline, VGG19 falls back to the
+bundled VGG16 trunk, where block5_conv4 becomes block5_conv3 and block2_conv2 stays. The
+model records which VGG it used (architecture, weights, layer) in its config, and loading it
+where that VGG is not the one found is an error unless ``SRGAN.load(path,
+allow_different_vgg=True)``: a resumed fit would otherwise minimise another loss.
 
-Offline, VGG19 falls back to the bundled VGG16 trunk (``cv2course.backbones``), where
-block5_conv4 becomes block5_conv3 and block2_conv2 stays.
+Distribution and precision: the losses are per-replica batch means divided by the replicas
+(``scale_for_replicas``); the discriminator's batch norm is synchronized. Under
+"mixed_bfloat16" or "mixed_float16" (set before building) the networks and the VGG compute in
+16 bits and every loss in float32; under "mixed_float16" both optimizers are
+``LossScaleOptimizer`` (``compile`` wraps them, the step differentiates ``scale_loss(...)``
+and ``apply`` unscales). SRGAN draws no noise.
 
 The discriminator follows the paper (8 convolutions 64→512 with stride 2 every second one,
 batch norm, LeakyReLU 0.2, dense 1024, dense 1) but pools its last feature map globally
 (mean over space) before the dense layers, so that it accepts any patch size; the paper
-flattens the 6×6 map of a 96×96 patch. It outputs a logit (the sigmoid lives in the loss).
+flattens the 6×6 map of a 96×96 patch. It outputs a logit.
 """
-import keras
-from keras import ops
+import contextvars
+from pathlib import Path
 
+import keras
+import tensorflow as tf
+
+import cv2course.sr.srresnet  # noqa: F401  (registers SRResNet's layers for from_srresnet's files)
+from cv2course.backbones import resolve_layer, vgg_features
 from cv2course.checks import check_choice
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans.losses import minimax_discriminator_loss, non_saturating_generator_loss
+from cv2course.multi_network import MultiNetworkModel, serialize
 from cv2course.sr import losses
 
 CONTENT_LAYERS = {"vgg54": "block5_conv4", "vgg22": "block2_conv2"}
+_ALLOW_DIFFERENT_VGG = contextvars.ContextVar("allow_different_vgg", default=False)
 
 
 def srgan_discriminator(filters=64, dense=1024, alpha=0.2, synchronized=True, name="srgan_discriminator"):
@@ -56,51 +78,77 @@ class _Frozen:
         self.model = model
 
 
-def _vgg_layer(content_layer, arch):
-    layer = CONTENT_LAYERS[content_layer]
-    if arch == "vgg16" and layer.endswith("_conv4"):
-        layer = layer[:-1] + "3"
-    return layer
+def content_layer_name(content_layer, arch):
+    """The layer of VGG ``arch`` that plays φ_i.j of ``content_layer`` ("vgg54" or "vgg22")."""
+    return resolve_layer(CONTENT_LAYERS[check_choice(content_layer, "content_layer", tuple(CONTENT_LAYERS))],
+                         arch, warn=False)
+
+
+def vgg_record(extractor, layer):
+    """What a saved SRGAN remembers of its VGG: {"arch", "weights" (the extractor's label), "layer"}."""
+    return {"arch": extractor.arch, "weights": extractor.weights_label, "layer": extractor.layer_names[layer]}
+
+
+def check_same_vgg(recorded, used, allow_different_vgg):
+    """A ValueError when the VGG recorded in a saved SRGAN differs from the one built now (unless allowed)."""
+    if recorded is None or dict(recorded) == used or allow_different_vgg:
+        return
+    describe = lambda v: f"{v['arch']} ({v['weights']}) at {v['layer']}"  # noqa: E731
+    raise ValueError(f"this SRGAN was trained with its content loss on {describe(recorded)}, but the VGG found now is "
+                     f"{describe(used)}, so resuming would minimise another loss; make that VGG available (see "
+                     "cv2course.backbones.vgg_features), or load with SRGAN.load(path, allow_different_vgg=True) "
+                     "to continue with this one")
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class SRGAN(keras.Model):
+class SRGAN(MultiNetworkModel):
     """SRGAN = generator (SRResNet) + discriminator + VGG content loss; ``call(lr)`` = generator.
 
     ``content_layer``: "vgg54" or "vgg22". ``vgg_arch``/``vgg_weights`` choose the feature
     extractor (see :func:`cv2course.backbones.vgg_features`; ``vgg_arch="vgg16",
-    vgg_weights="bundled"`` works offline). Fit on (lr, hr) batches of [0, 1] images.
-    Trackers: ``perceptual_loss``, ``content_loss``, ``adversarial_loss``, ``discriminator_loss``.
+    vgg_weights="bundled"`` works offline). ``vgg_used`` is the record of the VGG a saved model
+    was trained with (from its config); a different one is a ValueError unless
+    ``allow_different_vgg``. Fit on (lr, hr) batches of [0, 1] images. Trackers:
+    ``perceptual_loss``, ``content_loss``, ``adversarial_loss``, ``discriminator_loss``.
+    ``compile(generator_optimizer=None, discriminator_optimizer=None, jit_compile=None)``.
     """
 
     tracker_names = ("perceptual_loss", "content_loss", "adversarial_loss", "discriminator_loss")
+    default_jit_compile = False
 
     def __init__(self, generator, discriminator=None, content_layer="vgg54", vgg_arch="vgg19", vgg_weights="auto",
-                 adversarial_weight=losses.ADVERSARIAL_WEIGHT, rescale=losses.VGG_RESCALE, **kwargs):
-        super().__init__(**kwargs)
+                 adversarial_weight=losses.ADVERSARIAL_WEIGHT, rescale=losses.VGG_RESCALE, vgg_used=None,
+                 allow_different_vgg=None, **kwargs):
         if not isinstance(generator, keras.Model):
             raise TypeError(f"generator must be a keras.Model (e.g. cv2course.sr.srresnet(4)), "
                             f"got {type(generator).__name__}")
-        check_choice(content_layer, "content_layer", tuple(CONTENT_LAYERS))
-        check_choice(vgg_arch, "vgg_arch", ("vgg19", "vgg16"))
+        layer = content_layer_name(content_layer, check_choice(vgg_arch, "vgg_arch", ("vgg19", "vgg16")))
+        # Built before the base's seed generator takes a seed from Python's RNG, as before it existed.
+        discriminator = srgan_discriminator() if discriminator is None else discriminator
+        if not isinstance(discriminator, keras.Model):
+            raise TypeError(f"discriminator must be a keras.Model, got {type(discriminator).__name__}")
+        super().__init__(**kwargs)
         self.generator = generator
-        self.discriminator = discriminator if discriminator is not None else srgan_discriminator()
-        if not isinstance(self.discriminator, keras.Model):
-            raise TypeError(f"discriminator must be a keras.Model, got {type(self.discriminator).__name__}")
+        self.discriminator = discriminator
         self.content_layer = content_layer
         self.vgg_arch = vgg_arch
         self.vgg_weights = vgg_weights
         self.adversarial_weight = float(adversarial_weight)
         self.rescale = float(rescale)
-        self._vgg = _Frozen(self._build_vgg())
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+        self._vgg = _Frozen(vgg_features([layer], arch=vgg_arch, weights=vgg_weights))
+        self.vgg_used = vgg_record(self._vgg.model, layer)
+        allow = _ALLOW_DIFFERENT_VGG.get() if allow_different_vgg is None else allow_different_vgg
+        check_same_vgg(vgg_used, self.vgg_used, allow)
         self.built = True
 
-    def _build_vgg(self):
-        from cv2course.backbones import vgg_features
+    def default_optimizers(self):
+        """Ledig et al.: Adam(1e-4, β₁ = 0.9) for both networks."""
+        return {"generator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.9),
+                "discriminator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.9)}
 
-        layer = _vgg_layer(self.content_layer, self.vgg_arch)
-        return vgg_features([layer], arch=self.vgg_arch, weights=self.vgg_weights)
+    def optimized_variables(self):
+        return {"generator_optimizer": self.generator.trainable_variables,
+                "discriminator_optimizer": self.discriminator.trainable_variables}
 
     def feature_extractor(self):
         """The frozen VGG extractor (``.weights_label`` says which weights it carries).
@@ -109,91 +157,79 @@ class SRGAN(keras.Model):
         and the VGG is rebuilt from its weights on loading rather than stored in the file."""
         return self._vgg.model
 
-    @classmethod
-    def from_srresnet(cls, srresnet, **kwargs):
-        """An SRGAN whose generator starts as a copy of a PSNR-trained SRResNet (model or .keras path)."""
-        if not isinstance(srresnet, keras.Model):
-            from cv2course.sr.pretrained import load_model
-
-            srresnet = load_model(srresnet)
-        generator = keras.models.clone_model(srresnet)
-        generator.set_weights(srresnet.get_weights())
-        return cls(generator, **kwargs)
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
-    def call(self, lr, training=False):
-        return self.generator(lr, training=training)
-
     def features(self, images):
         """φ(images): the content layer's activations."""
         return next(iter(self.feature_extractor()(images).values()))
 
-    def loss_terms(self, lr, hr, training):
-        """Per-replica batch means of every loss term, from one forward pass."""
-        sr = self.generator(lr, training=training)
-        real = self.discriminator(hr, training=training)
-        fake = self.discriminator(sr, training=training)
-        content = losses.content_loss(ops.stop_gradient(self.features(hr)), self.features(sr), self.rescale)
-        adversarial = non_saturating_generator_loss(fake)
-        return {"perceptual_loss": losses.perceptual_loss(content, adversarial, self.adversarial_weight),
-                "content_loss": content, "adversarial_loss": adversarial,
-                "discriminator_loss": minimax_discriminator_loss(real, fake)}
+    @classmethod
+    def from_srresnet(cls, srresnet, **kwargs):
+        """An SRGAN whose generator starts as a copy of a PSNR-trained SRResNet (model or .keras path)."""
+        if not isinstance(srresnet, keras.Model):
+            if not Path(srresnet).is_file():
+                raise FileNotFoundError(f"srresnet: no model file {str(srresnet)!r}; give a keras.Model or the "
+                                        ".keras file of a trained SRResNet (cv2course train-sr --model srresnet)")
+            srresnet = keras.models.load_model(srresnet, compile=False)
+            srresnet = srresnet.generator if isinstance(srresnet, SRGAN) else srresnet
+        generator = keras.models.clone_model(srresnet)
+        generator.set_weights(srresnet.get_weights())
+        return cls(generator, **kwargs)
 
-    def _unpack(self, data):
+    @classmethod
+    def load(cls, path, allow_different_vgg=False, compile=True):
+        """``keras.models.load_model(path)`` of a saved SRGAN; ``allow_different_vgg=True`` resumes it
+        with the VGG found here even if it is not the one it was trained with."""
+        token = _ALLOW_DIFFERENT_VGG.set(bool(allow_different_vgg))
+        try:
+            model = keras.models.load_model(path, compile=compile)
+        finally:
+            _ALLOW_DIFFERENT_VGG.reset(token)
+        if not isinstance(model, cls):
+            raise TypeError(f"{str(path)!r} holds a {type(model).__name__}, not an SRGAN")
+        return model
+
+    def call(self, lr, training=False):
+        return self.generator(lr, training=training)
+
+    @staticmethod
+    def patch_pairs(data):
         lr, hr, _ = keras.utils.unpack_x_y_sample_weight(data)
         if hr is None:
             raise ValueError("SRGAN trains on (lr, hr) pairs; got inputs without targets")
-        return ops.cast(lr, "float32"), ops.cast(hr, "float32")
+        return tf.cast(lr, tf.float32), tf.cast(hr, tf.float32)
 
-    def _record(self, terms):
-        for name, tracker in self.trackers.items():
-            tracker.update_state(terms[name])
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
+    # -- the algorithm of the module docstring
     def train_step(self, data):
-        import tensorflow as tf
-
-        lr, hr = self._unpack(data)
+        self.check_compiled()
+        G, D = self.generator, self.discriminator
+        g_opt, d_opt = self.generator_optimizer, self.discriminator_optimizer
+        lr, hr = self.patch_pairs(data)                                                  # line 1
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            terms = self.loss_terms(lr, hr, training=True)
-            g_scaled = scale_for_replicas(terms["perceptual_loss"])  # replica gradients are summed
-            d_scaled = scale_for_replicas(terms["discriminator_loss"])
-        g_vars = self.generator.trainable_variables
-        d_vars = self.discriminator.trainable_variables
-        self.discriminator_optimizer.apply_gradients(zip(d_tape.gradient(d_scaled, d_vars), d_vars))
-        self.generator_optimizer.apply_gradients(zip(g_tape.gradient(g_scaled, g_vars), g_vars))
-        return self._record(terms)
+            sr = G(lr, training=True)                                                    # line 2
+            real_logits, fake_logits = D(hr, training=True), D(sr, training=True)
+            content = losses.content_loss(tf.stop_gradient(self.features(hr)), self.features(sr),
+                                          self.rescale)                                  # line 3
+            adversarial = non_saturating_generator_loss(fake_logits)                     # line 4
+            perceptual = losses.perceptual_loss(content, adversarial, self.adversarial_weight)  # line 5
+            d_loss = minimax_discriminator_loss(real_logits, fake_logits)                # line 6
+            g_scaled = g_opt.scale_loss(scale_for_replicas(perceptual))  # replica gradients are summed
+            d_scaled = d_opt.scale_loss(scale_for_replicas(d_loss))
+        d_opt.apply(d_tape.gradient(d_scaled, D.trainable_variables), D.trainable_variables)  # line 7
+        g_opt.apply(g_tape.gradient(g_scaled, G.trainable_variables), G.trainable_variables)
+        return self.record({"perceptual_loss": perceptual, "content_loss": content,
+                            "adversarial_loss": adversarial, "discriminator_loss": d_loss})
 
     def test_step(self, data):
-        lr, hr = self._unpack(data)
-        return self._record(self.loss_terms(lr, hr, training=False))
+        """Lines 2-6 without updates (networks in inference mode)."""
+        lr, hr = self.patch_pairs(data)
+        sr = self.generator(lr, training=False)
+        real_logits, fake_logits = self.discriminator(hr, training=False), self.discriminator(sr, training=False)
+        content = losses.content_loss(self.features(hr), self.features(sr), self.rescale)
+        adversarial = non_saturating_generator_loss(fake_logits)
+        return self.record({"perceptual_loss": losses.perceptual_loss(content, adversarial, self.adversarial_weight),
+                            "content_loss": content, "adversarial_loss": adversarial,
+                            "discriminator_loss": minimax_discriminator_loss(real_logits, fake_logits)})
 
-    # -- compile / save
-    def compile(self, generator_optimizer=None, discriminator_optimizer=None, **kwargs):
-        """Adam(1e-4, β₁ = 0.9) for both networks unless given (the paper's setting)."""
-        self.generator_optimizer = keras.optimizers.get(generator_optimizer) if generator_optimizer \
-            else keras.optimizers.Adam(1e-4, beta_1=0.9)
-        self.discriminator_optimizer = keras.optimizers.get(discriminator_optimizer) if discriminator_optimizer \
-            else keras.optimizers.Adam(1e-4, beta_1=0.9)
-        super().compile(optimizer=self.generator_optimizer, **kwargs)
-        # Built now rather than on the first step, so that train_step is traced once.
-        self.generator_optimizer.build(self.generator.trainable_variables)
-        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {"generator_optimizer": keras.saving.serialize_keras_object(self.generator_optimizer),
-                "discriminator_optimizer": keras.saving.serialize_keras_object(self.discriminator_optimizer)}
-
-    def compile_from_config(self, config):
-        self.compile(generator_optimizer=keras.saving.deserialize_keras_object(config["generator_optimizer"]),
-                     discriminator_optimizer=keras.saving.deserialize_keras_object(
-                         config["discriminator_optimizer"]))
-
+    # -- save
     def build(self, input_shape=None):
         self.built = True
 
@@ -201,10 +237,9 @@ class SRGAN(keras.Model):
         weights = self.vgg_weights if self.vgg_weights is None or isinstance(self.vgg_weights, str) \
             else str(self.vgg_weights)
         return {"name": self.name, "trainable": self.trainable,
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+                "generator": serialize(self.generator), "discriminator": serialize(self.discriminator),
                 "content_layer": self.content_layer, "vgg_arch": self.vgg_arch, "vgg_weights": weights,
-                "adversarial_weight": self.adversarial_weight, "rescale": self.rescale}
+                "vgg_used": dict(self.vgg_used), "adversarial_weight": self.adversarial_weight, "rescale": self.rescale}
 
     @classmethod
     def from_config(cls, config):

@@ -105,3 +105,27 @@ def test_vae_rejects_bad_parts_and_inputs():
         model.decode(np.zeros((2, 5), np.float32))
     with pytest.raises(ValueError, match="n must be"):
         model.sample(0)
+
+
+def test_the_epsilon_stream_survives_save_weights_as_backup_and_restore_uses_it(tmp_path):
+    """BackupAndRestore keeps ``model.save_weights`` files: a model restored from one draws the ε an
+    uninterrupted fit would (the seed generator's state is saved with the weights)."""
+    x, _ = tiny_digits(32)
+    import keras
+
+    def fit_epoch(model):
+        model.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0)
+
+    keras.utils.set_random_seed(0)
+    model = tiny_vae()
+    model.compile(optimizer=keras.optimizers.SGD(0.01))
+    fit_epoch(model)
+    model.save_weights(tmp_path / "backup.weights.h5")
+    fit_epoch(model)  # the uninterrupted run's second epoch
+    keras.utils.set_random_seed(1)  # a new process: other global seeds
+    restored = vae.conv_vae(SHAPE, 2, filters=(4, 8), dense_units=16, seed=7)  # even another constructor seed
+    restored.compile(optimizer=keras.optimizers.SGD(0.01))
+    restored.load_weights(tmp_path / "backup.weights.h5")
+    fit_epoch(restored)
+    for a, b in zip(model.weights, restored.weights):
+        np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-5, atol=1e-6, err_msg=a.path)

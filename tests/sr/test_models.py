@@ -133,3 +133,18 @@ def test_same_seeds_give_the_weights_recorded_before_the_refactor(name):
 @pytest.mark.parametrize("name", ["edsr", "wdsr_a", "wdsr_b", "srresnet"])
 def test_a_file_saved_before_the_refactor_loads_and_resumes(name):
     assert_old_file_loads_and_resumes(before_after.HERE, before_after.data, name)
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+@pytest.mark.parametrize("name", ["edsr", "wdsr_a", "wdsr_b", "srresnet"])
+def test_one_fit_step_under_a_mixed_policy(name, policy):
+    from tests.autoencoders.mixed_precision import assert_one_fit_step_under
+
+    def build_and_compile():
+        model = BUILDERS[name](2)
+        model.compile(keras.optimizers.Adam(1e-3), "mae")
+        return model
+
+    rng = np.random.default_rng(5)
+    assert_one_fit_step_under(policy, build_and_compile,
+                              (rng.random((4, 8, 8, 3)).astype(np.float32), rng.random((4, 16, 16, 3)).astype(np.float32)))

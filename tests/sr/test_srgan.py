@@ -8,7 +8,7 @@ from tests.autoencoders.fixtures.before_after import assert_old_file_loads_and_r
 from tests.distributed import assert_logs_close, first_step_logs
 from tests.sr.fixtures import before_after
 from cv2course.sr import losses
-from cv2course.sr.srgan import SRGAN, _vgg_layer, srgan_discriminator
+from cv2course.sr.srgan import SRGAN, content_layer_name, srgan_discriminator
 from cv2course.sr.srresnet import srresnet
 
 
@@ -23,9 +23,9 @@ def _batch(seed=0, n=4, size=16):
 
 
 def test_content_layers_and_offline_mapping():
-    assert _vgg_layer("vgg54", "vgg19") == "block5_conv4"
-    assert _vgg_layer("vgg54", "vgg16") == "block5_conv3"  # the bundled VGG16 has no conv4
-    assert _vgg_layer("vgg22", "vgg16") == "block2_conv2"
+    assert content_layer_name("vgg54", "vgg19") == "block5_conv4"
+    assert content_layer_name("vgg54", "vgg16") == "block5_conv3"  # the bundled VGG16 has no conv4
+    assert content_layer_name("vgg22", "vgg16") == "block2_conv2"
     with pytest.raises(ValueError, match="content_layer"):
         _tiny(content_layer="vgg33")
     with pytest.raises(TypeError, match="generator"):
@@ -51,11 +51,12 @@ def test_discriminator_takes_any_patch_size():
     assert [c.filters for c in convs] == [4, 4, 8, 8, 16, 16, 32, 32]
 
 
-def test_train_step_terms_match_the_formulas():
+def test_test_step_terms_match_the_formulas():
     keras.utils.set_random_seed(0)
     model = _tiny()
+    model.compile()
     lr, hr = _batch()
-    terms = {k: float(v) for k, v in model.loss_terms(lr, hr, training=False).items()}
+    terms = {k: float(v) for k, v in model.test_on_batch(lr, hr, return_dict=True).items()}
     sr = model.generator(lr, training=False)
     fake = np.asarray(model.discriminator(sr, training=False))
     real = np.asarray(model.discriminator(hr, training=False))
@@ -135,3 +136,63 @@ def test_same_seeds_give_the_weights_recorded_before_the_refactor():
 
 def test_a_file_saved_before_the_refactor_loads_and_resumes():
     assert_old_file_loads_and_resumes(before_after.HERE, before_after.data, "srgan")
+
+
+def _fake_vgg_features(label):
+    """A stand-in for backbones.vgg_features: one small convolution named like the requested layer,
+    with the attributes SRGAN records (``arch``, ``weights_label``, ``layer_names``)."""
+    def build(layers, arch="vgg19", weights="auto"):
+        inputs = keras.Input((None, None, 3))
+        outputs = {name: keras.layers.Conv2D(4, 3, padding="same", name=name)(inputs) for name in layers}
+        model = keras.Model(inputs, outputs)
+        model.trainable = False
+        model.arch, model.weights_label, model.layer_names = arch, label, {name: name for name in layers}
+        return model
+    return build
+
+
+def test_a_saved_srgan_remembers_its_vgg_and_refuses_another_unless_told(tmp_path, monkeypatch):
+    import cv2course.sr.srgan as srgan_module
+
+    monkeypatch.setattr(srgan_module, "vgg_features", _fake_vgg_features("weights A"))
+    model = _tiny(vgg_weights="auto")
+    assert model.vgg_used == {"arch": "vgg16", "weights": "weights A", "layer": "block2_conv2"}
+    model.compile()
+    path = tmp_path / "srgan.keras"
+    model.save(path)
+    assert keras.models.load_model(path).vgg_used == model.vgg_used  # the same VGG: loads
+
+    monkeypatch.setattr(srgan_module, "vgg_features", _fake_vgg_features("weights B"))  # another machine
+    with pytest.raises(ValueError, match=r"trained with its content loss on vgg16 \(weights A\) at block2_conv2, "
+                                         r"but the VGG found now is vgg16 \(weights B\).*allow_different_vgg=True"):
+        keras.models.load_model(path)
+    with pytest.raises(ValueError, match="weights A"):
+        SRGAN.load(path)
+    resumed = SRGAN.load(path, allow_different_vgg=True)
+    assert resumed.vgg_used["weights"] == "weights B"  # and it records the VGG it goes on with
+    assert resumed.get_config()["vgg_used"]["weights"] == "weights B"
+    assert int(resumed.generator_optimizer.iterations) == 0 and resumed.compiled
+    with pytest.raises(ValueError, match="weights A"):  # the permission does not outlive the call
+        keras.models.load_model(path)
+
+
+def test_the_default_content_layer_resolves_to_the_vgg_that_loads():
+    # Offline, "auto" VGG19 falls back to the bundled VGG16: vgg54 (block5_conv4) becomes block5_conv3.
+    model = SRGAN(srresnet(2, filters=4, blocks=0), srgan_discriminator(filters=2, dense=4))
+    assert model.vgg_used["arch"] == "vgg16" and model.vgg_used["layer"] == "block5_conv3"
+    assert model.vgg_used["weights"] == model.feature_extractor().weights_label
+    assert tuple(model.features(np.zeros((1, 16, 16, 3), np.float32)).shape) == (1, 1, 1, 512)
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_one_fit_step_under_a_mixed_policy(policy):
+    from tests.autoencoders.mixed_precision import assert_one_fit_step_under
+
+    def build_and_compile():
+        model = _tiny(blocks=0)
+        model.compile()
+        return model
+
+    model, logs = assert_one_fit_step_under(policy, build_and_compile, _batch(6, n=2))
+    assert model.feature_extractor().compute_dtype == policy.split("_")[1]  # the VGG too
+    assert set(logs) == set(SRGAN.tracker_names)
