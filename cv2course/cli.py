@@ -113,6 +113,9 @@ def main(argv=None):
     except (ValueError, TypeError, OSError) as exc:
         print(f"cv2course {args.command}: error: {error_message(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # files already written are complete (atomic writes); `train` resumes
+        print(f"cv2course {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
