@@ -213,6 +213,10 @@ class Run:
             self.events.add("kernel failed to start", message=self._kernel_log_tail())
             return False
         outcome = self.kernel.run(_setup_code(self.spec), timeout)
+        if outcome["status"] == "dead":
+            self.events.add("setup failed", message="the kernel died while importing the packages "
+                                                    f"(is --memory too low?) {self._kernel_log_tail()[-300:]}")
+            return False
         if outcome["status"] != "ok":
             self.events.add("setup failed", message=f"{outcome['status']}: {outcome.get('ename', '')} "
                                                     f"{outcome.get('evalue', '')}".strip())

@@ -66,6 +66,14 @@ def test_honest_notebook_full_marks_fractional_timeout_and_no_grader_secrets(tmp
     assert report["sandbox"]["all_processes_ended"]
 
 
+def test_without_landlock_the_run_still_grades_and_says_so(tmp_path):
+    from cv2course.exercises.grader import grade
+
+    report = grade(notebook(tmp_path / "student.ipynb", HONEST_CONVNETS), assignment="convnets", timeout=30,
+                   landlock=False)
+    assert report["score"] == 3 and report["sandbox"]["landlock_abi"] == 0 and report["error"] is None
+
+
 ATTACKS_METRICS = [
     # forged log lines and a malformed audit log: there is no log the grader believes
     "import os, json, glob\n"
