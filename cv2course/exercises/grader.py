@@ -339,6 +339,9 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
     ``assignment``: a released assignment name, an :class:`assignments.Assignment`, a JSON
     spec path, or None to infer it from the notebook's file name.
     """
+    if sys.platform != "linux":
+        raise OSError(f"cv2course grade sandboxes runs with Linux features (subreaper, rlimits, Landlock); "
+                      f"on {sys.platform}, run it in a Linux container (see the README)")
     timeout = _check_limit(timeout, "timeout")
     nb = read_notebook(notebook)
     if assignment is None:

@@ -87,7 +87,9 @@ ATTACKS_METRICS = [
     "import numpy as np\nimport cv2course.exercises.core as core\nfrom cv2course.exercises import check\n"
     "np.allclose = lambda *a, **k: True\ncore.compare_values = lambda *a, **k: None\n"
     "import cv2course.metrics.divergences as divergences\n"
-    "divergences.kl_divergence = lambda p, q: 0.0",
+    "divergences.kl_divergence = lambda p, q: 0.0\n"
+    "import dataclasses\ncore.get('kl_divergence')\n"
+    "core.EXERCISES['kl_divergence'] = dataclasses.replace(core.EXERCISES['kl_divergence'], reference=lambda p, q: 0)",
     # an answer equal to everything; it would be right if the grader's environment leaked
     "class Equal:\n    def __eq__(self, other):\n        return True\n"
     "def leaked(pid):\n    try:\n        return b'hunter2' in open(f'/proc/{pid}/environ', 'rb').read()\n"
