@@ -3,12 +3,13 @@
     python benchmarks/gans.py                 # all models, the budgets below (~25-35 min on 2 busy cores)
     python benchmarks/gans.py --models gan wgan_gp --scale 0.5
     python benchmarks/gans.py --quick         # a smoke run (a few steps each)
+    nice python benchmarks/gans.py --speed    # s/step: plain, XLA, bfloat16, keras-io (gan_step_times.py)
 
 Columns: generator steps, seconds per generator step (wall clock, this CPU), the
 digits-classifier Fréchet distance "FD (digits-cnn)" of 1,000 samples to the 300 test digits
 (features: the 128-d layer of ``cv2course.backbones.digits_classifier``; not an FID), the same
 for the untrained generator, classes covered out of 10 (a class counts with >= 2% of the
-samples, see ``cv2course.gans.callbacks.classes_covered``) and the class entropy in bits.
+samples, see ``cv2course.metrics.mode_collapse.classes_covered``) and the class entropy in bits.
 The conditional GAN also reports how often the classifier agrees with the requested label.
 The semi-supervised GAN (``cv2course.gans.sgan``) reports test accuracy with 100 labels vs the
 same classifier trained on the labelled examples only; CycleGAN is reported when its module
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Generator steps per model: WGAN with weight clipping learns slowly (the lecture's point), so
 # it gets more steps; its critic does 5 updates per generator step, as WGAN-GP's does.
@@ -55,7 +57,7 @@ class Judge:
         self.test_features = self.features.predict(self.test_images, verbose=0)
 
     def __call__(self, images, requested=None):
-        from cv2course.gans.callbacks import class_entropy, classes_covered
+        from cv2course.metrics.mode_collapse import class_entropy, classes_covered
 
         predicted = self.classifier.predict(images, verbose=0).argmax(axis=1)
         row = {"fd": frechet(self.features.predict(images, verbose=0), self.test_features),
@@ -136,7 +138,15 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every step budget")
     parser.add_argument("--quick", action="store_true", help="a few steps per model (smoke test)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--speed", action="store_true",
+                        help="only time the training steps (plain, XLA, mixed_bfloat16, keras-io); see gan_step_times.py")
+    parser.add_argument("--rounds", type=int, default=5, help="--speed: interleaved timing rounds")
+    parser.add_argument("--steps", type=int, default=5, help="--speed: steps per round")
     args = parser.parse_args(argv)
+    if args.speed:
+        import gan_step_times
+
+        return gan_step_times.main(args.models, args.rounds, args.steps)
     if args.quick:
         from cv2course import settings
 

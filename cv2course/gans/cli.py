@@ -79,7 +79,7 @@ def load_saved(name, path):
 
 def steps_done(model):
     """Optimizer steps taken so far (generator steps for a GAN)."""
-    optimizer = getattr(model, "g_optimizer", None) or model.optimizer
+    optimizer = getattr(model, "generator_optimizer", None) or model.optimizer
     return int(optimizer.iterations.numpy())
 
 

@@ -5,28 +5,29 @@ import pytest
 from cv2course.data import digits
 from cv2course.gans import callbacks as C
 from cv2course.gans.gan import GAN
+from cv2course.metrics import mode_collapse as M
 from tests.gans.test_gan import TINY
 
 
 def test_class_entropy_and_coverage_closed_forms():
     uniform = np.repeat(np.arange(10), 7)
-    assert C.class_entropy(uniform) == pytest.approx(np.log2(10))
-    assert C.class_entropy(np.full(50, 3)) == 0.0
-    assert C.class_entropy([0, 0, 1, 1]) == pytest.approx(1.0)
-    assert C.classes_covered(uniform) == 10
+    assert M.class_entropy(uniform) == pytest.approx(np.log2(10))
+    assert M.class_entropy(np.full(50, 3)) == 0.0
+    assert M.class_entropy([0, 0, 1, 1]) == pytest.approx(1.0)
+    assert M.classes_covered(uniform) == 10
     # One stray sample of class 9 among 100 is below the 2% share: not covered.
-    assert C.classes_covered(np.r_[np.zeros(99, int), 9]) == 1
-    assert C.classes_covered(np.r_[np.zeros(90, int), np.full(10, 9)]) == 2
+    assert M.classes_covered(np.r_[np.zeros(99, int), 9]) == 1
+    assert M.classes_covered(np.r_[np.zeros(90, int), np.full(10, 9)]) == 2
 
 
 def test_mean_pairwise_distance_matches_brute_force():
     x = np.random.default_rng(0).random((6, 4, 4, 1))
     flat = x.reshape(6, -1)
     brute = np.mean([np.linalg.norm(flat[i] - flat[j]) for i in range(6) for j in range(i + 1, 6)])
-    assert C.mean_pairwise_distance(x) == pytest.approx(brute)
-    assert C.mean_pairwise_distance(np.repeat(x[:1], 5, axis=0)) == 0.0  # total collapse
+    assert M.mean_pairwise_distance(x) == pytest.approx(brute)
+    assert M.mean_pairwise_distance(np.repeat(x[:1], 5, axis=0)) == 0.0  # total collapse
     with pytest.raises(ValueError, match="at least 2"):
-        C.mean_pairwise_distance(x[:1])
+        M.mean_pairwise_distance(x[:1])
 
 
 class ConstantClassifier:
@@ -56,6 +57,6 @@ def test_monitors_during_a_quick_fit(tmp_path):
     for key in C.ModeCollapseMonitor.keys:
         assert len(history.history[key]) == 2 and history.history[key] == collapse.history[key]
     images = model.generate(z=model.latent_vectors(20, seed=0))
-    assert collapse.history["mean_pairwise_distance"][-1] == pytest.approx(C.mean_pairwise_distance(images),
+    assert collapse.history["mean_pairwise_distance"][-1] == pytest.approx(M.mean_pairwise_distance(images),
                                                                            rel=1e-5)
-    assert collapse.reference_distance == pytest.approx(C.mean_pairwise_distance(x))
+    assert collapse.reference_distance == pytest.approx(M.mean_pairwise_distance(x))

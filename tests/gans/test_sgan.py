@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cv2course.gans import sgan
+from cv2course.gans import sgan, sgan_experiment
 from tests.distributed import assert_logs_close, first_fit_logs
 from tests.distributed import mirrored_strategy as shared_mirrored_strategy
 
@@ -173,12 +173,12 @@ def test_labelled_only_baseline_trains_a_fresh_copy_of_the_discriminator():
     lx, ly = sgan.labelled_subset(x, y, 50)
     disc = sgan.sgan_discriminator(SIZE, 1, 10, base_filters=4)
     kept = [np.asarray(w) for w in disc.weights]
-    baseline = sgan.labelled_only_classifier(disc, lx, ly, steps=40, learning_rate=1e-2)
+    baseline = sgan_experiment.labelled_only_classifier(disc, lx, ly, steps=40, learning_rate=1e-2)
     assert all(np.array_equal(np.asarray(w), k) for w, k in zip(disc.weights, kept))  # D itself untouched
     assert baseline.count_params() == disc.count_params()
     probs = baseline.predict(lx, verbose=0)
     np.testing.assert_allclose(probs.sum(-1), 1.0, rtol=1e-5)
-    assert sgan.test_accuracy(baseline, lx, ly) > 0.5  # it learns its labelled set (chance: 0.1)
+    assert sgan_experiment.accuracy_of(baseline, lx, ly) > 0.5  # it learns its labelled set (chance: 0.1)
 
 
 def test_bad_configuration_gives_clear_errors():
