@@ -18,7 +18,8 @@ with log D = −softplus(−LSE(l)) and log(1 − D) = −softplus(LSE(l)) (LSE 
 w = 1 by default; Salimans et al.'s code halves the unsupervised term (w = 0.5), as
 :func:`~cv2course.gans.sgan_experiment.run_sgan_experiment` does. The generator uses **feature
 matching** (Salimans et al. §3.1, their best choice for semi-supervised learning):
-L_G = ‖E_x f(x) − E_z f(G(z))‖², f = the discriminator's last hidden layer; or ``generator_objective="non_saturating"``: −E_z log D(G(z)).
+L_G = ‖E_x f(x) − E_z f(G(z))‖², f = the discriminator's last hidden layer; or
+``generator_objective="non_saturating"``: −E_z log D(G(z)).
 
 The classifier is the discriminator's softmax; ``evaluate(test_images, test_labels)``
 reports its accuracy. :func:`~cv2course.gans.sgan_experiment.labelled_only_classifier` trains the
