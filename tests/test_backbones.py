@@ -195,7 +195,7 @@ def test_auto_picks_cached_imagenet_vgg19_with_its_layers_and_preprocessing(vgg1
 
 def test_featviz_defaults_run_on_cached_vgg19_and_offline_vgg16(vgg19_in_keras_cache, monkeypatch, tmp_path):
     """visualize_filters/top_patches with their default arch/weights, on VGG19 and on the VGG16 fallback."""
-    from cv2course.featviz import layer_activations, top_patches, visualize_filters
+    from cv2course.featviz import layer_activations, layer_gram, top_patches, unit_box, visualize_filters
 
     images = np.random.default_rng(0).random((2, 24, 24, 3), dtype=np.float32)
     on_vgg19 = visualize_filters("block3_conv4", [0, 1], size=16, steps=1)
@@ -212,5 +212,8 @@ def test_featviz_defaults_run_on_cached_vgg19_and_offline_vgg16(vgg19_in_keras_c
     with pytest.warns(UserWarning):
         acts = layer_activations(images[0], ["block5_conv4"])
     assert acts["block5_conv4"].shape == (1, 1, 512)
+    with pytest.warns(UserWarning):
+        assert layer_gram(images[0], "block2_conv2").shape == (128, 128)
+    assert unit_box(0, 0, "block3_conv4") == (-22, -22, 26, 26)  # VGG19: 48 px seen, centred at 1.5
     with pytest.raises(ValueError, match="unknown layer 'block3_conv9' for vgg19; its layers are: block1_conv1"):
         visualize_filters("block3_conv9", [0], size=16, steps=1)
