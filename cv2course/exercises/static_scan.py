@@ -5,11 +5,13 @@ reference modules or of the grader's internals, stack-frame inspection, dynamic 
 (``exec``, ``__import__``, ``importlib``), monkeypatching of modules, file deletion,
 processes, environment reads -- each with its cell and, where the cell belongs to one,
 its exercise; and ``reference_use``: for each graded function, the reference code its body
-reaches (directly or through the notebook's other functions and aliases). A graded
+reaches (directly, through the notebook's other functions and aliases, or named in a
+string as for ``__import__``). A graded
 function that reaches a reference scores 0: it calls the package instead of computing.
 """
 import ast
 import dataclasses
+import re
 
 INTERNAL_MODULES = ("core", "grader", "wire", "kernel_side", "supervisor", "assignments", "static_scan",
                     "landlock", "kernel_launcher", "cli") + ("convnets", "gans", "metrics", "nst", "sr", "vae")
@@ -24,6 +26,7 @@ PROCESS_MODULES = {"subprocess", "multiprocessing", "pty", "signal", "ctypes", "
 PROCESS_CALLS = {"os.system", "os.popen", "os.fork", "os.forkpty", "os.setsid", "os.kill", "os.killpg", "os.spawnl",
                  "os.spawnv", "os.execv", "os.execl", "os.execvp", "os.posix_spawn", "os.daemon"}
 ENV_NAMES = {"os.environ", "os.getenv", "os.environb"}
+_PATH_IN_TEXT = re.compile(r"cv2course(?:\.\w+)+")  # a module named in a string: __import__("cv2course.x.y")
 
 
 @dataclasses.dataclass
@@ -116,6 +119,9 @@ class _Notebook:
                 module = sub.module if isinstance(sub, ast.ImportFrom) else None
                 for alias in sub.names:
                     yield sub, f"{module}.{alias.name}" if module else alias.name
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                for path in _PATH_IN_TEXT.findall(sub.value):
+                    yield sub, path
 
     def reaches(self, function):
         """Reference or internal paths reachable from top-level ``function``'s definition."""

@@ -109,13 +109,14 @@ def test_static_scan_follows_helpers_and_aliases():
              (1, "def helper(a):\n    return L.gram_matrix(a)\ndef gram_matrix(a):\n    return helper(a)"),
              (2, "import cv2course\ncontent_cost = cv2course.nst.losses.content_cost"),
              (3, "def total_variation(x):\n    return np.abs(np.diff(x, axis=0)).sum()"),
-             (4, "np.allclose = lambda *a, **k: True\nimport sys\nf = sys._getframe(0).f_back")]
+             (4, "np.allclose = lambda *a, **k: True\nimport sys\nf = sys._getframe(0).f_back"),
+             (5, "def style_cost_layer(a, b):\n    return __import__('cv2course.nst.' + 'losses').x(a, b)")]
     found = scan(cells, assignments.ASSIGNMENTS["nst"].tasks, [p for _, p in assignments.CATALOGUE.values()])
-    assert set(found.reference_use) == {"gram_matrix", "content_cost"}
+    assert set(found.reference_use) == {"gram_matrix", "content_cost", "style_cost_layer"}
     assert found.reference_use["gram_matrix"] == ["cv2course.nst.losses.gram_matrix"]
     kinds = {(f["kind"], f["cell"]) for f in found.flags}
     assert {("monkeypatching", 4), ("stack-frame inspection", 4), ("imports a reference module", 0)} <= kinds
-    assert found.defined == {"gram_matrix", "content_cost", "total_variation"}
+    assert found.defined == {"gram_matrix", "content_cost", "total_variation", "style_cost_layer"}
 
 
 def test_released_assignments_match_the_registry_and_the_notebooks():
