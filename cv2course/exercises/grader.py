@@ -8,11 +8,15 @@ The student's kernel runs the student's code and nothing else that matters. This
 1. **The assignment decides what is graded.** Exercise names, function names and points
    come from the released assignment (:mod:`assignments`, or ``--assignment spec.json``),
    never from the submission: a deleted exercise scores 0 of its points, ``check`` calls on
-   other exercises score nothing, and ``max_score`` is the assignment's.
+   other exercises score nothing, and ``max_score`` is the assignment's. Without
+   ``--assignment`` the released assignment is the one whose notebook has the submission's
+   file name (a convenience for one notebook; give ``--assignment`` when grading a class).
 2. **The grader owns the cases and the answers.** It takes the public cases (those
    ``check`` shows) and draws hidden ones from a seed that never leaves this process,
    computes the reference values here, with the package's functions, and writes only the
-   *inputs* for the kernel (``.npy`` without pickle, JSON). After the notebook ran, the
+   *inputs* for the kernel (``.npy`` without pickle, JSON), in a folder the kernel cannot
+   read; each exercise's inputs are copied into the kernel's scratch folder just before the
+   call that needs them. After the notebook ran, the
    supervisor asks the kernel to call each graded function by name, once, with its own time
    limit; the kernel writes what it returned as ``.npy`` files. This process loads them with
    ``allow_pickle=False`` and accepts only real, finite numbers of the expected shape and
