@@ -12,7 +12,7 @@ _EXPORTS = {
     "ImageGridMonitor": "callbacks", "ModeCollapseMonitor": "callbacks",
     "discriminator_loss": "losses", "generator_loss": "losses", "adversarial_losses": "losses",
     "gradient_penalty": "losses", "clip_weights": "losses",
-    "dcgan_generator": "networks", "dcgan_discriminator": "networks", "dcgan_critic": "networks",
+    "dcgan_generator": "dcgan_networks", "dcgan_discriminator": "dcgan_networks", "dcgan_critic": "dcgan_networks",
     "lerp": "latent", "slerp": "latent",
 }
 

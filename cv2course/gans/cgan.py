@@ -2,7 +2,7 @@
 
 Both networks see the class label y: the generator as a code concatenated to z, the
 discriminator as label channels concatenated to the image (see
-:mod:`cv2course.gans.networks`, ``conditioning="one_hot"`` or ``"embedding"``). The
+:mod:`cv2course.gans.dcgan_networks`, ``conditioning="one_hot"`` or ``"embedding"``). The
 objective is the GAN's with every D(·) and G(·) conditioned on y. Because the label enters
 as a code vector, a mixture (1 − t)·onehot(a) + t·onehot(b) is a valid input: sweeping t
 morphs one class into another with z fixed (:meth:`ConditionalGAN.class_morph`).
@@ -20,7 +20,7 @@ import tensorflow as tf
 from cv2course.checks import check_choice, check_positive
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
-from cv2course.gans import networks
+from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
 from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
 
@@ -40,17 +40,17 @@ class ConditionalGAN(GAN):
                  base_filters=64, conditioning="one_hot", discriminator_steps=1, loss="non_saturating",
                  label_smoothing=0.0, seed=None, **kwargs):
         check_positive(num_classes, "num_classes", integer=True)
-        check_choice(conditioning, "conditioning", networks.CONDITIONINGS)
+        check_choice(conditioning, "conditioning", dcgan_networks.CONDITIONINGS)
         self.num_classes, self.conditioning = int(num_classes), conditioning
         super().__init__(generator, discriminator, latent_dim, image_size, channels, base_filters,
                          discriminator_steps, loss, label_smoothing, seed, **kwargs)
 
     def build_generator(self):
-        return networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters,
+        return dcgan_networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters,
                                         num_classes=self.num_classes, conditioning=self.conditioning)
 
     def build_discriminator(self):
-        return networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters,
+        return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters,
                                             num_classes=self.num_classes, conditioning=self.conditioning)
 
     def check_networks(self):

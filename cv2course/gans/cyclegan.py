@@ -24,26 +24,22 @@ from keras import ops
 
 from cv2course.checks import check_images, check_integer, check_positive, check_positive_int
 from cv2course.distribute import scale_for_replicas
-from cv2course.gans import image_to_image  # noqa: F401  registers ReflectionPadding2D for load_model
+from cv2course.gans import cyclegan_networks  # noqa: F401  registers ReflectionPadding2D for load_model
 from cv2course.gans import losses as adversarial
 from cv2course.multi_network import MultiNetworkModel
-from cv2course.sr.losses import l1_loss
-
-
-def _l1(a, b):
-    return l1_loss(ops.cast(a, "float32"), ops.cast(b, "float32"))
+from cv2course.pixel_losses import l1_loss
 
 
 def cycle_consistency_loss(real, reconstructed):
     """L_cyc for one direction: E ‖F(G(x)) − x‖₁, the mean absolute difference over all elements
     (per-replica mean; the paper's λ = 10 multiplies the sum of both directions)."""
-    return _l1(reconstructed, real)
+    return l1_loss(reconstructed, real)
 
 
 def identity_loss(real, mapped):
     """L_identity for one generator: E ‖G(y) − y‖₁ — G should leave an image of its target
     domain unchanged (mean absolute difference; weight λ_id · λ = 0.5 · 10 in the paper)."""
-    return _l1(mapped, real)
+    return l1_loss(mapped, real)
 
 
 def generator_adversarial_loss(fake_logits, loss="least_squares"):
@@ -188,7 +184,7 @@ def _channels(model, which):
 @keras.saving.register_keras_serializable(package="cv2course")
 class CycleGAN(MultiNetworkModel):
     """CycleGAN with generators G: X → Y (``generator_g``), F: Y → X (``generator_f``) and
-    discriminators D_X, D_Y (build them with ``cv2course.gans.image_to_image``).
+    discriminators D_X, D_Y (build them with ``cv2course.gans.cyclegan_networks``).
 
     Fit on a dataset of unpaired ``(x, y)`` batches in [0, 1] (``cv2course.gans.unpaired``);
     ``call(x)`` / :meth:`translate` give G(x) (or F(y)) in [0, 1]. Trackers: ``g_loss``
@@ -391,7 +387,7 @@ class CycleGAN(MultiNetworkModel):
 
 def small_cyclegan(channels=1, image_size=28, filters=16, n_residual=3, disc_filters=16, n_layers=1, **kwargs):
     """A toy CycleGAN for the embedded 28-px task: small ResNet generators and 16×16 PatchGANs."""
-    from cv2course.gans.image_to_image import small_patchgan_discriminator, small_resnet_generator
+    from cv2course.gans.cyclegan_networks import small_patchgan_discriminator, small_resnet_generator
 
     def g(name):
         return small_resnet_generator(channels, filters, n_residual, image_size=image_size, name=name)
@@ -404,7 +400,7 @@ def small_cyclegan(channels=1, image_size=28, filters=16, n_residual=3, disc_fil
 
 def cyclegan(channels=3, image_size=256, n_residual=None, **kwargs):
     """The paper's CycleGAN: ResNet generators (9 blocks from 256 px, 6 below) and 70×70 PatchGANs."""
-    from cv2course.gans.image_to_image import patchgan_discriminator, resnet_generator
+    from cv2course.gans.cyclegan_networks import patchgan_discriminator, resnet_generator
 
     blocks = n_residual if n_residual is not None else (9 if image_size >= 256 else 6)
     gens = [resnet_generator(channels, n_residual=blocks, image_size=image_size, name=n)

@@ -1,6 +1,6 @@
 """CycleGAN's networks (Zhu et al. 2017, appendix 7.2): the ResNet generator and the 70×70 PatchGAN.
 
-Conventions as in ``cv2course.gans.networks``: networks take and give images in [-1, 1]
+Conventions as in ``cv2course.gans.dcgan_networks``: networks take and give images in [-1, 1]
 (tanh output); discriminators give raw scores (no sigmoid), here one score per patch.
 
 - Generator (Johnson et al. 2016): ``c7s1-64, d128, d256, R256 × 9, u128, u64, c7s1-3`` —

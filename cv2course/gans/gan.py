@@ -33,7 +33,7 @@ import tensorflow as tf
 from cv2course.checks import check_positive, check_positive_int
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
-from cv2course.gans import networks
+from cv2course.gans import dcgan_networks
 from cv2course.gans.sampling import critic_batches, fakes_for_steps, float32, real_minibatches, sample_z
 from cv2course.gans.two_player import TwoPlayerModel, deserialize, serialize
 
@@ -83,10 +83,10 @@ class GAN(TwoPlayerModel):
     # --- networks --------------------------------------------------------------------------
 
     def build_generator(self):
-        return networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters)
+        return dcgan_networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters)
 
     def build_discriminator(self):
-        return networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters)
+        return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters)
 
     def check_networks(self):
         g_out = tuple(self.generator.outputs[0].shape[1:])

@@ -32,7 +32,7 @@ from keras import ops
 
 from cv2course.checks import check_choice, check_images, check_positive
 from cv2course.distribute import global_batch_mean, scale_for_replicas
-from cv2course.gans import networks
+from cv2course.gans import dcgan_networks
 from cv2course.gans.sampling import float32, sample_z
 from cv2course.gans.sgan_data import labelled_subset, semi_supervised_dataset  # noqa: F401  (the model's data)
 from cv2course.gans.sgan_losses import (classification_accuracy, feature_matching_loss,  # noqa: F401
@@ -77,7 +77,7 @@ class SemiSupervisedGAN(TwoPlayerModel):
         self.unsupervised_weight = float(check_positive(unsupervised_weight, "unsupervised_weight", allow_zero=True))
         self.generator_objective = check_choice(generator_objective, "generator_objective", GENERATOR_OBJECTIVES)
         if generator is None:
-            generator = networks.dcgan_generator(image_size, channels, latent_dim, base_filters * 2)
+            generator = dcgan_networks.dcgan_generator(image_size, channels, latent_dim, base_filters * 2)
         if discriminator is None:
             discriminator = sgan_discriminator(image_size, channels, num_classes, base_filters, dropout=dropout,
                                                input_noise=input_noise, hidden_noise=hidden_noise)

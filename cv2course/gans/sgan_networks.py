@@ -4,12 +4,12 @@ noise layers."""
 import keras
 
 from cv2course.checks import check_choice, check_in_range, check_positive
-from cv2course.gans import networks
+from cv2course.gans import dcgan_networks
 
 
 def sgan_discriminator(image_size=28, channels=1, num_classes=10, base_filters=32, norm=None, dropout=0.25,
                        input_noise=0.0, hidden_noise=0.0, name="sgan_discriminator"):
-    """The DCGAN discriminator trunk (``networks.dcgan_discriminator_trunk``) with a K-logit head:
+    """The DCGAN discriminator trunk (``dcgan_networks.dcgan_discriminator_trunk``) with a K-logit head:
     images in [-1, 1] → [logits (N, K), features (N, F)], features being the last hidden layer
     (for feature matching). No batch norm by default: D sees labelled, unlabelled and
     generated images, whose batch statistics differ; dropout, Gaussian noise of standard
@@ -24,7 +24,7 @@ def sgan_discriminator(image_size=28, channels=1, num_classes=10, base_filters=3
     if hidden_noise:
         trunk = _noisy_trunk(image_size, channels, base_filters, norm, dropout, float(hidden_noise), f"{name}_trunk")
     else:
-        trunk = networks.dcgan_discriminator_trunk(image_size, channels, base_filters, norm=norm, dropout=dropout,
+        trunk = dcgan_networks.dcgan_discriminator_trunk(image_size, channels, base_filters, norm=norm, dropout=dropout,
                                                    name=f"{name}_trunk")
     x = keras.Input(tuple(trunk.input.shape[1:]), name="image")
     h = keras.layers.GaussianNoise(float(input_noise), name="input_noise")(x) if input_noise else x
@@ -35,11 +35,11 @@ def sgan_discriminator(image_size=28, channels=1, num_classes=10, base_filters=3
 
 
 def _noisy_trunk(image_size, channels, base_filters, norm, dropout, noise, name):
-    """``networks.dcgan_discriminator_trunk``'s layers (stride-2 4×4 convolutions, LeakyReLU(0.2),
+    """``dcgan_networks.dcgan_discriminator_trunk``'s layers (stride-2 4×4 convolutions, LeakyReLU(0.2),
     dropout) with Gaussian noise of standard deviation ``noise`` after each block."""
-    _, k = networks.start_size(image_size)
+    _, k = dcgan_networks.start_size(image_size)
     check_positive(base_filters, "base_filters", integer=True)
-    check_choice(norm, "norm", networks.NORMS)
+    check_choice(norm, "norm", dcgan_networks.NORMS)
     check_in_range(dropout, "dropout", 0.0, 1.0, include_high=False)
     x = keras.Input((image_size, image_size, channels), name="image")
     h, filters = x, base_filters
@@ -47,7 +47,7 @@ def _noisy_trunk(image_size, channels, base_filters, norm, dropout, noise, name)
         h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=(i == 0 or norm is None),
                                 kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02), name=f"down{i + 1}")(h)
         if norm and i > 0:
-            h = networks._norm_layer(norm, f"down{i + 1}_norm")(h)
+            h = dcgan_networks._norm_layer(norm, f"down{i + 1}_norm")(h)
         h = keras.layers.LeakyReLU(0.2)(h)
         h = keras.layers.GaussianNoise(noise, name=f"down{i + 1}_noise")(h)
         if dropout:

@@ -28,7 +28,7 @@ import tensorflow as tf
 from cv2course.checks import check_positive, check_positive_int
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
-from cv2course.gans import networks
+from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
 from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
 from cv2course.gans.two_player import serialize
@@ -65,7 +65,7 @@ class WGAN(GAN):
 
     def build_discriminator(self):
         # Arjovsky et al. keep DCGAN's critic (with batch norm) and drop the sigmoid.
-        return networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters, norm="batch",
+        return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters, norm="batch",
                                             name="critic")
 
     def default_optimizers(self):

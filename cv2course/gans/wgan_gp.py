@@ -29,7 +29,7 @@ import tensorflow as tf
 from cv2course.checks import check_positive, check_positive_int
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
-from cv2course.gans import networks
+from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
 from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches, sample_epsilon
 from cv2course.gans.two_player import serialize
@@ -68,7 +68,7 @@ class WGANGP(GAN):
         return self.discriminator_steps
 
     def build_discriminator(self):
-        return networks.dcgan_critic(self.image_size, self.channels, self.base_filters, norm="layer")
+        return dcgan_networks.dcgan_critic(self.image_size, self.channels, self.base_filters, norm="layer")
 
     def check_networks(self):
         super().check_networks()
@@ -76,7 +76,7 @@ class WGANGP(GAN):
                        if isinstance(layer, keras.layers.BatchNormalization)]
         if batch_norms:
             raise ValueError(f"a gradient-penalty critic must not use batch norm (the penalty is per sample); "
-                             f"found {batch_norms}; build it with cv2course.gans.networks.dcgan_critic")
+                             f"found {batch_norms}; build it with cv2course.gans.dcgan_networks.dcgan_critic")
 
     def default_optimizers(self):
         """Adam(learning_rate=1e-4, beta_1=0, beta_2=0.9) for critic and generator."""

@@ -13,7 +13,7 @@ SIZE = 8
 
 def _tiny(pool_size=50, size=SIZE, n_residual=1, **kwargs):
     """The smallest CycleGAN of the paper's design: tracing cost grows with the number of layers."""
-    from cv2course.gans.image_to_image import patchgan_discriminator, resnet_generator
+    from cv2course.gans.cyclegan_networks import patchgan_discriminator, resnet_generator
 
     def g(name):
         return resnet_generator(1, filters=2, n_residual=n_residual, n_downsample=1, image_size=size, name=name)
@@ -190,7 +190,7 @@ def test_first_step_under_mirrored_strategy_matches_one_device():
 
 
 def test_bad_configuration_gives_clear_errors():
-    from cv2course.gans.image_to_image import small_patchgan_discriminator, small_resnet_generator
+    from cv2course.gans.cyclegan_networks import small_patchgan_discriminator, small_resnet_generator
 
     g1, g3 = small_resnet_generator(1, 2, 1, image_size=8), small_resnet_generator(3, 2, 1, image_size=8)
     d1, d3 = small_patchgan_discriminator(1, 2), small_patchgan_discriminator(3, 2)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cv2course.gans import image_to_image as i2i
+from cv2course.gans import cyclegan_networks as i2i
 
 
 def test_instance_norm_normalises_each_sample_and_channel_alone():

@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import pytest
 
-from cv2course.gans import networks as N
+from cv2course.gans import dcgan_networks as N
 
 
 @pytest.mark.parametrize("size,channels", [(28, 1), (32, 3), (64, 1)])

@@ -200,7 +200,7 @@ def test_bad_configuration_is_a_clear_error():
         GAN(loss="bce", **TINY)
     with pytest.raises(ValueError, match="label_smoothing"):
         GAN(loss="hinge", label_smoothing=0.1, **TINY)
-    from cv2course.gans.networks import dcgan_discriminator, dcgan_generator
+    from cv2course.gans.dcgan_networks import dcgan_discriminator, dcgan_generator
 
     with pytest.raises(ValueError, match="generator makes images of shape"):
         GAN(generator=dcgan_generator(32, latent_dim=4, base_filters=4), discriminator=dcgan_discriminator(28),

@@ -188,7 +188,7 @@ def test_bad_configuration_gives_clear_errors():
         _tiny(generator_objective="minimax")
     with pytest.raises(ValueError, match="num_classes must be at least 2"):
         sgan.sgan_discriminator(SIZE, num_classes=1)
-    from cv2course.gans.networks import dcgan_discriminator, dcgan_generator
+    from cv2course.gans.dcgan_networks import dcgan_discriminator, dcgan_generator
 
     g = dcgan_generator(SIZE, 1, LATENT, 4)
     with pytest.raises(ValueError, match=r"\[logits \(N, K\), features \(N, F\)\]"):
