@@ -35,8 +35,8 @@ def load_dataset(name="digits", split="train", size=None, channels=None, n=None,
 
     ``name``: a key of ``DATASETS`` or a folder of images (no labels). ``split``: "train"
     or "test" (a folder has only "train"). ``size``/``channels`` default to the dataset's
-    own (see :func:`dataset_shape`); ``n`` keeps at most that many examples. celeb_a's
-    label is its "Smiling" attribute (0/1). ``download`` goes to :func:`tfds_images`.
+    own (see :func:`dataset_shape`); images are cut to their central square before resizing.
+    ``n`` keeps at most that many examples. celeb_a's label is its "Smiling" attribute (0/1). ``download`` goes to :func:`tfds_images`.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
@@ -58,7 +58,7 @@ def load_dataset(name="digits", split="train", size=None, channels=None, n=None,
         tfds_split = DATASETS[name][2] if split == "test" else "train"
         attribute = "Smiling" if name == "celeb_a" else None
         ds = tfds_images(name, split=tfds_split, size=size, channels=channels, download=download, batch_size=256,
-                         with_labels=attribute is None, attribute=attribute,
+                         with_labels=attribute is None, attribute=attribute, crop_square=True,
                          limit="auto" if n is None else n)
         xs, ys = [], []
         for images, labels in ds.as_numpy_iterator():

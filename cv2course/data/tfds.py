@@ -106,7 +106,8 @@ def _label_fn(builder, name, with_labels, attribute):
 
 
 def tfds_images(name, split="train", size=None, data_dir=None, download=None, batch_size=None,
-                scale="[0,1]", image_key="image", with_labels=False, attribute=None, channels=None, limit="auto"):
+                scale="[0,1]", image_key="image", with_labels=False, attribute=None, channels=None, limit="auto",
+                crop_square=False):
     """A ``tf.data.Dataset`` of float32 NHWC images in [0, 1] (or [-1, 1]) from a TFDS dataset.
 
     ``download``: see :func:`tfds_builder`. ``size`` resizes (int: square; antialiased
@@ -114,7 +115,8 @@ def tfds_images(name, split="train", size=None, data_dir=None, download=None, ba
     ``with_labels`` yields (image, label) pairs: the class label, or for celeb_a its 40
     binary attributes as one int vector; ``attribute`` (celeb_a) yields one attribute
     (0/1) as the label. ``limit``: at most this many examples ("auto": all, but
-    ``QUICK_LIMIT`` in quick mode; None: all).
+    ``QUICK_LIMIT`` in quick mode; None: all). ``crop_square`` first cuts the largest
+    central square (celeb_a's 178x218 faces keep their proportions when resized).
     """
     _check_name(name)
     if scale not in ("[0,1]", "[-1,1]"):
@@ -142,6 +144,9 @@ def tfds_images(name, split="train", size=None, data_dir=None, download=None, ba
             img = tf.image.grayscale_to_rgb(img)
         elif channels == 1 and img.shape[-1] == 3:
             img = tf.image.rgb_to_grayscale(img)
+        if crop_square:
+            side = tf.minimum(tf.shape(img)[0], tf.shape(img)[1])
+            img = tf.image.resize_with_crop_or_pad(img, side, side)
         if size is not None:
             img = tf.image.resize(img, size, method="bilinear", antialias=True)
         img = tf.clip_by_value(img, 0.0, 1.0)

@@ -52,6 +52,7 @@ def test_celeb_a_with_and_without_attributes():
         keys = list(builder.info.features["attributes"])
         raw = raw_examples("celeb_a", "train", 3)
         plain = next(iter(tfds_images("celeb_a", size=8, batch_size=3)))
+        square = next(iter(tfds_images("celeb_a", crop_square=True, batch_size=3))).numpy()
         images, attributes = next(iter(tfds_images("celeb_a", size=8, batch_size=3, with_labels=True)))
         _, smiling = next(iter(tfds_images("celeb_a", size=8, batch_size=3, attribute="Smiling")))
         with pytest.raises(ValueError, match="unknown celeb_a attribute 'Smile'.*'Smiling'"):
@@ -60,6 +61,8 @@ def test_celeb_a_with_and_without_attributes():
             tfds_images("mnist", attribute="Smiling")
     assert plain.shape == (3, 8, 8, 3)
     np.testing.assert_array_equal(images, plain)
+    # crop_square keeps the central 178x178 of the 218x178 faces
+    np.testing.assert_allclose(square[0], raw[0]["image"][20:198] / 255.0, atol=1e-6)
     assert attributes.shape == (3, 40)
     np.testing.assert_array_equal(attributes, [[int(e["attributes"][k]) for k in keys] for e in raw])
     np.testing.assert_array_equal(smiling, [int(e["attributes"]["Smiling"]) for e in raw])
