@@ -22,10 +22,12 @@ from cv2course.metrics.frechet import (FeatureStatistics, feature_statistics, fr
                                        frechet_distance_from_features, trace_sqrt_product)
 from cv2course.metrics.inception import classifier_probabilities, inception_score, inception_score_of_images
 from cv2course.metrics.kid import kernel_distance, kernel_inception_distance, mmd2_unbiased, polynomial_kernel
+from cv2course.metrics.mode_collapse import class_entropy, class_histogram, classes_covered, mean_pairwise_distance
 from cv2course.metrics.prd import knn_radii, precision_recall
 
 __all__ = [
-    "FeatureExtractor", "FeatureStatistics", "Score", "TransportResult", "classifier_probabilities",
+    "FeatureExtractor", "FeatureStatistics", "Score", "TransportResult", "class_entropy", "class_histogram",
+    "classes_covered", "classifier_probabilities", "mean_pairwise_distance",
     "digits_cnn", "distance_cost", "earth_movers_distance", "earth_movers_distance_1d", "emd_box_example", "fd_of",
     "feature_statistics", "frechet_distance", "frechet_distance_from_features", "get_extractor",
     "inception_score", "inception_score_of_images", "js_divergence", "kd_of", "kernel_distance",
