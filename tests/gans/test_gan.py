@@ -207,3 +207,11 @@ def test_bad_configuration_is_a_clear_error():
             **TINY)
     with pytest.raises(ValueError, match="one raw score"):
         GAN(discriminator=dcgan_discriminator(28, base_filters=4, outputs=3), **TINY)
+
+
+def test_compile_refuses_metrics_it_would_ignore():
+    model = GAN(**TINY)
+    with pytest.raises(ValueError, match=r"cv2course\.metrics\.GeneratorMetrics callback"):
+        model.compile(metrics=["mse"])
+    with pytest.raises(ValueError, match="discriminator_optimizer="):
+        model.compile(optimizer="adam")
