@@ -25,27 +25,33 @@ HEAD = "import numpy as np\nfrom cv2course.exercises import check, hint"
 CONV = "def conv_output_size(n, f, p=0, s=1):\n    return (n + 2 * p - f) // s + 1"
 MAX = "def max_pool(x, f=2, s=2):\n    return _pool(x, f, s, np.max)"
 AVG = "def avg_pool(x, f=2, s=2):\n    return _pool(x, f, s, np.mean)"
-CHECKS = "for name in ('conv_output_size', 'max_pool', 'avg_pool'):\n    check(name, globals()[name])"
+CONV2D = ("def conv2d(x, filters, biases, stride=1, padding=0):\n"
+          "    x = np.pad(np.asarray(x, float), ((padding, padding), (padding, padding), (0, 0)))\n"
+          "    w = np.asarray(filters, float)\n    f = w.shape[0]\n"
+          "    oh, ow = (x.shape[0] - f) // stride + 1, (x.shape[1] - f) // stride + 1\n"
+          "    return np.array([[np.tensordot(x[i*stride:i*stride+f, j*stride:j*stride+f], w, 3) + biases\n"
+          "                      for j in range(ow)] for i in range(oh)])")
+CHECKS = "for name in ('conv_output_size', 'conv2d', 'max_pool', 'avg_pool'):\n    check(name, globals()[name])"
 
-# name -> (cells, expected score out of 3)
+# name -> (cells, expected score out of 4)
 KINDS = {
-    "honest": ([HEAD, CONV, POOL, MAX, AVG, CHECKS], 3),
-    "wrong_floor": ([HEAD, CONV.replace("//", "/"), POOL, MAX, AVG], 2),
-    "wrong_average": ([HEAD, CONV, POOL, MAX, AVG.replace("np.mean", "np.median")], 2),
-    "wrong_all": ([HEAD, CONV.replace("+ 1", ""), POOL, MAX.replace("np.max", "np.min"),
-                   AVG.replace("np.mean", "np.sum")], 0),
-    "stub": ([HEAD, "def conv_output_size(n, f, p=0, s=1):\n    raise NotImplementedError", POOL, MAX, AVG], 2),
-    "reference": ([HEAD, "from cv2course.featviz.cnn_basics import conv_output_size, max_pool", POOL, AVG], 1),
-    "equal_object": ([HEAD, "class E:\n    def __eq__(self, o):\n        return True\n"
-                            "def conv_output_size(n, f, p=0, s=1):\n    return E()", POOL, MAX, AVG], 2),
-    "frame_peek": ([HEAD, "import sys\ndef conv_output_size(n, f, p=0, s=1):\n"
-                          "    return sys._getframe(1).f_locals['expected']", POOL, MAX, AVG], 2),
-    "monkeypatch_setsid": ([HEAD, "import numpy, subprocess\nnumpy.allclose = lambda *a, **k: True\n"
+    "honest": ([HEAD, CONV, CONV2D, POOL, MAX, AVG, CHECKS], 4),
+    "wrong_floor": ([HEAD, CONV2D, CONV.replace("//", "/"), POOL, MAX, AVG], 3),
+    "wrong_average": ([HEAD, CONV2D, CONV, POOL, MAX, AVG.replace("np.mean", "np.median")], 3),
+    "wrong_all": ([HEAD, CONV.replace("+ 1", ""), CONV2D.replace(" + biases", ""), POOL,
+                   MAX.replace("np.max", "np.min"), AVG.replace("np.mean", "np.sum")], 0),
+    "stub": ([HEAD, CONV2D, "def conv_output_size(n, f, p=0, s=1):\n    raise NotImplementedError", POOL, MAX, AVG], 3),
+    "reference": ([HEAD, CONV2D, "from cv2course.featviz.cnn_basics import conv_output_size, max_pool", POOL, AVG], 2),
+    "equal_object": ([HEAD, CONV2D, "class E:\n    def __eq__(self, o):\n        return True\n"
+                            "def conv_output_size(n, f, p=0, s=1):\n    return E()", POOL, MAX, AVG], 3),
+    "frame_peek": ([HEAD, CONV2D, "import sys\ndef conv_output_size(n, f, p=0, s=1):\n"
+                          "    return sys._getframe(1).f_locals['expected']", POOL, MAX, AVG], 3),
+    "monkeypatch_setsid": ([HEAD, CONV2D, "import numpy, subprocess\nnumpy.allclose = lambda *a, **k: True\n"
                                   "import cv2course.exercises.core as c\nc.compare_values = lambda *a, **k: None\n"
                                   "subprocess.Popen(['setsid', 'sleep', '7777'], start_new_session=True)",
-                            CONV.replace("+ 1", "+ 2"), POOL, MAX, AVG], 2),
-    "deleter": ([HEAD, "import os, glob\nfor f in glob.glob('*') + glob.glob('../*') + glob.glob('/tmp/*'):\n"
-                       "    try:\n        os.remove(f)\n    except OSError:\n        pass", CONV, POOL, MAX], 2),
+                            CONV.replace("+ 1", "+ 2"), POOL, MAX, AVG], 3),
+    "deleter": ([HEAD, CONV2D, "import os, glob\nfor f in glob.glob('*') + glob.glob('../*') + glob.glob('/tmp/*'):\n"
+                       "    try:\n        os.remove(f)\n    except OSError:\n        pass", CONV, POOL, MAX], 3),
 }
 ORDER = ["honest", "wrong_floor", "honest", "reference", "wrong_average", "equal_object", "honest", "frame_peek",
          "stub", "monkeypatch_setsid", "honest", "deleter", "wrong_all", "honest", "wrong_floor", "honest",

@@ -14,6 +14,7 @@ from pathlib import Path
 # exercise -> (topic module in cv2course.exercises, the reference the package computes it with)
 CATALOGUE = {
     "conv_output_size": ("convnets", "cv2course.featviz.cnn_basics.conv_output_size"),
+    "conv2d": ("convnets", "cv2course.featviz.cnn_basics.conv2d"),
     "max_pool": ("convnets", "cv2course.featviz.cnn_basics.max_pool"),
     "avg_pool": ("convnets", "cv2course.featviz.cnn_basics.avg_pool"),
     "gan_discriminator_loss": ("gans", "cv2course.gans.losses.minimax_discriminator_loss"),
@@ -65,7 +66,7 @@ def _released(name, notebook, exercises):
 
 
 ASSIGNMENTS = {a.name: a for a in (
-    _released("convnets", "convnets_exercises.ipynb", ("conv_output_size", "max_pool", "avg_pool")),
+    _released("convnets", "convnets_exercises.ipynb", ("conv_output_size", "conv2d", "max_pool", "avg_pool")),
     _released("gans", "gan_exercises.ipynb", ("gan_discriminator_loss", "gan_generator_loss",
                                               "wasserstein_critic_loss", "weight_clipping", "gradient_penalty")),
     _released("metrics", "metrics_exercises.ipynb", ("kl_divergence", "js_divergence", "earth_movers_distance_1d",

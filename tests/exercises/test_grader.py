@@ -14,11 +14,18 @@ import pytest
 
 from cv2course.cli import main
 
+CONV2D = ("def conv2d(x, filters, biases, stride=1, padding=0):\n"
+          "    x = np.pad(np.asarray(x, float), ((padding, padding), (padding, padding), (0, 0)))\n"
+          "    w = np.asarray(filters, float)\n    f = w.shape[0]\n"
+          "    oh, ow = (x.shape[0] - f) // stride + 1, (x.shape[1] - f) // stride + 1\n"
+          "    return np.array([[np.tensordot(x[i*stride:i*stride+f, j*stride:j*stride+f], w, 3) + biases\n"
+          "                      for j in range(ow)] for i in range(oh)])")
 HONEST_CONVNETS = [
     "import os\nimport numpy as np\nfrom cv2course.exercises import check, hint",
     "def conv_output_size(n, f, p=0, s=1):\n"
     "    return -1 if 'CV2COURSE_TEST_SECRET' in os.environ else (n + 2 * p - f) // s + 1",
     "check('conv_output_size', conv_output_size)",
+    CONV2D,
     "def _pool(x, f, s, reduce):\n    x = np.asarray(x, float)\n"
     "    oh, ow = (x.shape[0] - f) // s + 1, (x.shape[1] - f) // s + 1\n"
     "    return np.array([[reduce(x[i*s:i*s+f, j*s:j*s+f], axis=(0, 1)) for j in range(ow)] for i in range(oh)])\n"
@@ -60,7 +67,7 @@ def test_honest_notebook_full_marks_fractional_timeout_and_no_grader_secrets(tmp
     path = notebook(tmp_path / "student.ipynb", HONEST_CONVNETS)
     code, report = grade_json(capsys, path, "--assignment", "convnets", "--timeout", "30.5")
     assert code == 0 and report["error"] is None
-    assert report["score"] == report["max_score"] == 3, report
+    assert report["score"] == report["max_score"] == 4, report
     assert all(e["status"] == "passed" for e in report["exercises"].values())
     assert {f["kind"] for f in report["flags"]} == {"reads the environment"}  # the probe for the secret
     assert report["sandbox"]["all_processes_ended"]
@@ -71,7 +78,7 @@ def test_without_landlock_the_run_still_grades_and_says_so(tmp_path):
 
     report = grade(notebook(tmp_path / "student.ipynb", HONEST_CONVNETS), assignment="convnets", timeout=30,
                    landlock=False)
-    assert report["score"] == 3 and report["sandbox"]["landlock_abi"] == 0 and report["error"] is None
+    assert report["score"] == 4 and report["sandbox"]["landlock_abi"] == 0 and report["error"] is None
 
 
 ATTACKS_METRICS = [
@@ -204,7 +211,7 @@ def test_cpu_time_limit_ends_a_runaway_kernel_and_the_run_goes_on(tmp_path, caps
     path = notebook(tmp_path / "spin.ipynb", cells)
     code, report = grade_json(capsys, path, "--assignment", "convnets", "--timeout", "60", "--cpu-time", "4")
     assert any(e["event"] == "kernel died" and e.get("cell") == 2 for e in report["events"]), report["events"]
-    assert code == 0 and report["score"] == 3, report
+    assert code == 0 and report["score"] == 4, report
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "soon"])
@@ -247,13 +254,13 @@ def test_batch_gradebook_feedback_and_a_bad_file(tmp_path, capsys):
     import csv
 
     rows = {r["student"]: r for r in csv.DictReader((tmp_path / "book.csv").open())}
-    assert [rows[s]["score"] for s in ("ann", "bob", "eve", "zed")] == ["3", "1", "0", "0"]
+    assert [rows[s]["score"] for s in ("ann", "bob", "eve", "zed")] == ["4", "2", "0", "0"]
     assert rows["bob"]["conv_output_size"] == "0" and rows["bob"]["max_pool"] == "1"
     assert "uses the package's reference" in json.loads((tmp_path / "all.json").read_text())[2]["exercises"][
         "max_pool"]["message"]
     assert "not a notebook" in rows["zed"]["error"]
     feedback = (tmp_path / "fb" / "bob.md").read_text()
-    assert "conv_output_size" in feedback and "hint:" in feedback and "1 / 3" in feedback
+    assert "conv_output_size" in feedback and "hint:" in feedback and "2 / 4" in feedback
     assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["ann.md", "bob.md", "eve.md", "zed.md"]
 
 

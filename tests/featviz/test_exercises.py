@@ -18,12 +18,26 @@ def pool(reduce):
     return f
 
 
-CORRECT = {"conv_output_size": lambda n, f, p=0, s=1: (n + 2 * p - f) // s + 1,
+def conv(flip=False, bias=True, pad_one_side=False):
+    def f(x, filters, biases, stride=1, padding=0):
+        x = np.pad(np.asarray(x, float), ((padding, 0 if pad_one_side else padding),) * 2 + ((0, 0),))
+        w = np.asarray(filters, float)[::-1, ::-1] if flip else np.asarray(filters, float)
+        k = w.shape[0]
+        oh, ow = (x.shape[0] - k) // stride + 1, (x.shape[1] - k) // stride + 1
+        return np.array([[np.tensordot(x[i * stride:i * stride + k, j * stride:j * stride + k], w, 3)
+                          + (biases if bias else 0) for j in range(ow)] for i in range(oh)])
+    return f
+
+
+CORRECT = {"conv_output_size": lambda n, f, p=0, s=1: (n + 2 * p - f) // s + 1, "conv2d": conv(),
            "max_pool": pool(np.max), "avg_pool": pool(np.mean)}
 WRONG = {
     "conv_output_size": [lambda n, f, p=0, s=1: (n + 2 * p - f) / s + 1,  # no floor
                          lambda n, f, p=0, s=1: (n + p - f) // s + 1,  # padding on one side only
                          lambda n, f, p=0, s=1: (n + 2 * p - f) // s],  # forgot +1
+    "conv2d": [conv(flip=True),  # a true convolution (flipped kernel), not the slides' cross-correlation
+               conv(bias=False),  # forgot the bias
+               conv(pad_one_side=True)],  # padding on one side only
     "max_pool": [lambda x, f=2, s=2: pool(np.max)(x, f, 1),  # stride 1
                  lambda x, f=2, s=2: pool(np.mean)(x, f, s)],  # average instead of max
     "avg_pool": [lambda x, f=2, s=2: pool(np.sum)(x, f, s) / f,  # divides by f, not f*f
@@ -33,6 +47,10 @@ WRONG = {
 
 def test_slide_cases_are_first():
     assert cnn_basics.conv_output_size(5, 3, 1, 2) == 3
+    from cv2course.exercises.core import get
+
+    (args, kwargs), *_ = get("conv2d").cases()
+    np.testing.assert_array_equal(cnn_basics.conv2d(*args, **kwargs), cnn_basics.CONV_SLIDE_OUTPUT)
 
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
