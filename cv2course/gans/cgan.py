@@ -47,7 +47,7 @@ class ConditionalGAN(GAN):
 
     def build_generator(self):
         return dcgan_networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters,
-                                        num_classes=self.num_classes, conditioning=self.conditioning)
+                                                    num_classes=self.num_classes, conditioning=self.conditioning)
 
     def build_discriminator(self):
         return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters,

@@ -24,8 +24,8 @@ def sgan_discriminator(image_size=28, channels=1, num_classes=10, base_filters=3
     if hidden_noise:
         trunk = _noisy_trunk(image_size, channels, base_filters, norm, dropout, float(hidden_noise), f"{name}_trunk")
     else:
-        trunk = dcgan_networks.dcgan_discriminator_trunk(image_size, channels, base_filters, norm=norm, dropout=dropout,
-                                                   name=f"{name}_trunk")
+        trunk = dcgan_networks.dcgan_discriminator_trunk(image_size, channels, base_filters, norm=norm,
+                                                         dropout=dropout, name=f"{name}_trunk")
     x = keras.Input(tuple(trunk.input.shape[1:]), name="image")
     h = keras.layers.GaussianNoise(float(input_noise), name="input_noise")(x) if input_noise else x
     features = trunk(h)

@@ -25,17 +25,16 @@ float32 losses, loss scaling under "mixed_float16", losses divided by the number
 import keras
 import tensorflow as tf
 
-from cv2course.checks import check_positive, check_positive_int
+from cv2course.checks import check_positive
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
-from cv2course.gans.gan import GAN
+from cv2course.gans.critic import CriticGAN
 from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
-from cv2course.gans.two_player import serialize
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class WGAN(GAN):
+class WGAN(CriticGAN):
     """Wasserstein GAN with weight clipping (Arjovsky et al. Algorithm 1 and its defaults).
 
     ``WGAN(generator=None, critic=None, latent_dim=100, image_size=28, channels=1,
@@ -51,22 +50,12 @@ class WGAN(GAN):
     def __init__(self, generator=None, critic=None, latent_dim=100, image_size=28, channels=1, base_filters=64,
                  n_critic=5, clip_value=0.01, seed=None, **kwargs):
         self.clip_value = float(check_positive(clip_value, "clip_value"))
-        n_critic = check_positive_int(n_critic, "n_critic (critic updates per generator update)")
-        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters,
-                         discriminator_steps=n_critic, loss="wasserstein", seed=seed, **kwargs)
-
-    @property
-    def critic(self):
-        return self.discriminator
-
-    @property
-    def n_critic(self):
-        return self.discriminator_steps
+        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters, n_critic, seed, **kwargs)
 
     def build_discriminator(self):
         # Arjovsky et al. keep DCGAN's critic (with batch norm) and drop the sigmoid.
         return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters, norm="batch",
-                                            name="critic")
+                                                  name="critic")
 
     def default_optimizers(self):
         """RMSProp(learning_rate=5e-5) for critic and generator."""
@@ -74,11 +63,7 @@ class WGAN(GAN):
                 "generator_optimizer": keras.optimizers.RMSprop(5e-5)}
 
     def get_config(self):
-        config = super().get_config()
-        for key in ("discriminator", "discriminator_steps", "loss", "label_smoothing"):
-            del config[key]
-        config.update(critic=serialize(self.critic), n_critic=self.n_critic, clip_value=self.clip_value)
-        return config
+        return {**super().get_config(), "clip_value": self.clip_value}
 
     def train_step(self, data):
         self.check_compiled()

@@ -26,17 +26,16 @@ optimizers scale the loss (the penalty's inner gradient is taken in the policy's
 import keras
 import tensorflow as tf
 
-from cv2course.checks import check_positive, check_positive_int
+from cv2course.checks import check_positive
 from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
-from cv2course.gans.gan import GAN
+from cv2course.gans.critic import CriticGAN
 from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches, sample_epsilon
-from cv2course.gans.two_player import serialize
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class WGANGP(GAN):
+class WGANGP(CriticGAN):
     """Wasserstein GAN with gradient penalty (Gulrajani et al. Algorithm 1 and its defaults).
 
     ``WGANGP(generator=None, critic=None, latent_dim=100, image_size=28, channels=1,
@@ -54,18 +53,8 @@ class WGANGP(GAN):
     def __init__(self, generator=None, critic=None, latent_dim=100, image_size=28, channels=1, base_filters=64,
                  n_critic=5, gp_weight=10.0, seed=None, **kwargs):
         self.gp_weight = float(check_positive(gp_weight, "gp_weight (λ, the paper's 10)", allow_zero=True))
-        n_critic = check_positive_int(n_critic, "n_critic (critic updates per generator update)")
-        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters,
-                         discriminator_steps=n_critic, loss="wasserstein", seed=seed, **kwargs)
+        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters, n_critic, seed, **kwargs)
         self.epsilon_sampler = None
-
-    @property
-    def critic(self):
-        return self.discriminator
-
-    @property
-    def n_critic(self):
-        return self.discriminator_steps
 
     def build_discriminator(self):
         return dcgan_networks.dcgan_critic(self.image_size, self.channels, self.base_filters, norm="layer")
@@ -84,11 +73,7 @@ class WGANGP(GAN):
                 "generator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)}
 
     def get_config(self):
-        config = super().get_config()
-        for key in ("discriminator", "discriminator_steps", "loss", "label_smoothing"):
-            del config[key]
-        config.update(critic=serialize(self.critic), n_critic=self.n_critic, gp_weight=self.gp_weight)
-        return config
+        return {**super().get_config(), "gp_weight": self.gp_weight}
 
     def sample_epsilon(self, reference, step):
         """ε ~ U[0, 1], one per sample of ``reference`` (``self.epsilon_sampler`` overrides)."""
