@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from cv2course.gans import cyclegan as cg
-from tests.distributed import assert_logs_close, first_fit_logs, mirrored_strategy
+from tests.distributed import assert_logs_close
 
 SIZE = 8
 
@@ -170,23 +170,6 @@ def test_save_load_resumes_with_optimizer_and_pool_state(fitted, tmp_path):
     assert max(np.abs(np.asarray(w) - b).max() for w, b in zip(model.generator_g.weights, before)) > 1e-5
     for a, b in zip(model.weights, loaded.weights):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-7, err_msg=a.path)
-
-
-def _build(pool_size=2, jit_compile=False):
-    def build_and_compile():
-        model = _tiny(pool_size=pool_size, n_residual=0)  # fewer layers: a faster trace
-        model.compile(jit_compile=jit_compile)
-        return model
-    return build_and_compile
-
-
-def test_first_step_under_mirrored_strategy_matches_one_device():
-    # pool_size=2 < batch 4: the pool fills and then swaps within this very step, on the global batch
-    one, one_weights = first_fit_logs(_build(), _batch(4, 3), run_eagerly=True)  # eager: no trace needed
-    two, two_weights = first_fit_logs(_build(), _batch(4, 3), strategy=mirrored_strategy())
-    assert_logs_close(one, two)
-    for a, b in zip(one_weights, two_weights):  # updated weights, pool contents and step counters
-        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
 def test_bad_configuration_gives_clear_errors():
