@@ -9,6 +9,11 @@ import keras
 import numpy as np
 import pytest
 
+import cv2course.gans.cgan  # noqa: F401  (load_model finds the classes they register)
+import cv2course.gans.cyclegan  # noqa: F401
+import cv2course.gans.sgan  # noqa: F401
+import cv2course.gans.wgan_gp  # noqa: F401
+
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
 import make_train_steps as recipe  # noqa: E402
@@ -41,6 +46,7 @@ def test_same_seeds_give_the_recorded_weights(name):
 def test_files_saved_before_the_refactor_load_and_train_on(name):
     model = keras.models.load_model(FIXTURES / f"{name}.keras")
     assert_same_weights(recipe.network_weights(model), recorded(name), atol=0)
+    assert int(model.generator_optimizer.iterations) == 3  # the optimizer state came back too
     model.run_eagerly = True
     history = model.fit(recipe.dataset(name).take(1), epochs=1, verbose=0)
     assert all(np.isfinite(v[0]) for v in history.history.values())
