@@ -320,7 +320,8 @@ def inception_v3(weights="auto", include_top=True):
     else:
         reason = "it cannot be downloaded now (quick mode, CV2COURSE_OFFLINE or no network)"
     raise FileNotFoundError(
-        f"InceptionV3 ImageNet weights are not in the Keras cache ({_keras_cache_dir() / _KERAS_FILES['inception_v3']}) "
+        "InceptionV3 ImageNet weights are not in the Keras cache "
+        f"({_keras_cache_dir() / _KERAS_FILES['inception_v3']}) "
         f"and {reason}. Run once online: python -c \"import keras; keras.applications.InceptionV3()\" "
         "or pass weights=PATH; for digits use the digits classifier (extractor='digits-cnn')")
 

@@ -1,6 +1,6 @@
 """The lecture notebooks follow their DATASET switch: the GAN and VAE notebooks run in quick mode on
-CIFAR-10 (RGB, 32 px: every size and the non-digits branches change) served by tensorflow-datasets' mock data (random images of the real
-shapes; nothing downloads).
+CIFAR-10 (RGB, 32 px: every size and the non-digits branches change) served by tensorflow-datasets'
+mock data (random images of the real shapes; nothing downloads).
 
 The notebook kernel is a separate process: a ``sitecustomize`` module on its PYTHONPATH
 enters ``tests.data.tfds_mock.mock_prepared`` at interpreter start-up when
@@ -33,7 +33,8 @@ def outputs_text(nb):
 
 
 def errors(nb):
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if o.get("output_type") == "error"]
 
 
 @pytest.mark.parametrize("notebook,dataset,shape", [

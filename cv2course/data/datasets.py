@@ -36,7 +36,8 @@ def load_dataset(name="digits", split="train", size=None, channels=None, n=None,
     ``name``: a key of ``DATASETS`` or a folder of images (no labels). ``split``: "train"
     or "test" (a folder has only "train"). ``size``/``channels`` default to the dataset's
     own (see :func:`dataset_shape`); images are cut to their central square before resizing.
-    ``n`` keeps at most that many examples. celeb_a's label is its "Smiling" attribute (0/1). ``download`` goes to :func:`tfds_images`.
+    ``n`` keeps at most that many examples. celeb_a's label is its "Smiling" attribute (0/1).
+    ``download`` goes to :func:`tfds_images`.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")

@@ -14,7 +14,8 @@ def _images(n, size=16, channels=3, seed=0, levels=255):
 def test_labels_say_fid_only_for_inception():
     assert label_for("inception-ttur") == "FID" and label_for("inception-ttur", "KD") == "KID"
     assert label_for("inception-ttur", "IS") == "IS"
-    assert label_for("inception") == "FID (Keras InceptionV3)" and label_for("inception", "KD") == "KID (Keras InceptionV3)"
+    assert label_for("inception") == "FID (Keras InceptionV3)"
+    assert label_for("inception", "KD") == "KID (Keras InceptionV3)"
     assert label_for("inception", "IS") == "IS (Keras InceptionV3)"
     assert label_for("digits-cnn") == "FD (digits-cnn)" and label_for("vgg16", "IS") == "IS (vgg16)"
 

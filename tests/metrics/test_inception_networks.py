@@ -118,7 +118,8 @@ def test_ttur_weights_errors_name_the_problem(ttur_weights, tmp_path):
         backbones.inception_ttur(tmp_path / "none.npz")
     missing = {k: v for k, v in state.items() if k != "Mixed_7c.branch_pool.bn.running_var"}
     np.savez(tmp_path / "missing.npz", **missing)
-    with pytest.raises(ValueError, match=r"lacks 1 FID Inception weight\(s\), e.g. \['Mixed_7c.branch_pool.bn.running_var'\]"):
+    with pytest.raises(ValueError, match=r"lacks 1 FID Inception weight\(s\), "
+                                         r"e.g. \['Mixed_7c.branch_pool.bn.running_var'\]"):
         backbones.inception_ttur(tmp_path / "missing.npz")
     bad = dict(state, **{"Conv2d_1a_3x3.conv.weight": state["Conv2d_1a_3x3.conv.weight"].transpose(2, 3, 1, 0)})
     np.savez(tmp_path / "hwio.npz", **bad)
