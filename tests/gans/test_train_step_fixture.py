@@ -9,9 +9,10 @@ import keras
 import numpy as np
 import pytest
 
-import cv2course.gans.cgan  # noqa: F401  (load_model finds the classes they register)
+import cv2course.gans.cgan  # noqa: F401  (load_model finds the classes these modules register)
 import cv2course.gans.cyclegan  # noqa: F401
 import cv2course.gans.sgan  # noqa: F401
+import cv2course.gans.wgan  # noqa: F401
 import cv2course.gans.wgan_gp  # noqa: F401
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
