@@ -16,6 +16,15 @@ learning rate 2e-4 and β1 = 0.5, kept constant for the first half of training a
 decayed linearly to 0 (:class:`LinearDecay`); one optimizer for both generators, one for
 both discriminators, as in the authors' code. The L1 terms are measured on images in
 [-1, 1], where the networks work; the model's public boundary is [0, 1].
+
+One training step (``CycleGAN.train_step``), as in the authors' code: update G and F on the
+generator objective with D_X, D_Y fixed; push this step's fakes through the image pools; update
+D_X and D_Y on real images and pooled fakes.
+
+Mixed precision: the networks compute in the policy's 16 bits; L1 and least-squares terms are
+computed in float32 (:func:`cv2course.pixel_losses.l1_loss` and :mod:`cv2course.gans.losses`
+cast), the pools store float32 images, and under "mixed_float16" both optimizers scale the
+loss. XLA is off by default: compiling the pools' per-image loop takes minutes on a CPU.
 """
 import keras
 import numpy as np
