@@ -39,8 +39,7 @@ def _same_size(images):
 
 @figure("nst_result", kind="image", lecture=LECTURE,
         caption="Neural style transfer (course preset: content block4_conv2, style block1..5_conv1 with λ = 0.2, "
-                "α = 10, β = 0.05, L-BFGS from the content image, coarse to fine: 1/4, 1/2, then full size) on the "
-                "bundled VGG16.")
+                "α = 10, β = 0.05, L-BFGS from the content image) on the bundled VGG16.")
 def nst_result(seed):
     from cv2course import settings
     from cv2course.nst.examples import example_pair
@@ -50,8 +49,7 @@ def nst_result(seed):
     result = _transfer().run(content, style, steps=steps, verbose=0, seed=seed)
     # no wall time in the title: the same seed must give the same file
     return _show(_same_size([content, style, result.image]),
-                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({steps} L-BFGS steps, coarse to fine)"],
-                 size=3.6)
+                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({steps} L-BFGS steps)"], size=3.6)
 
 
 @figure("nst_layers", kind="image", lecture=LECTURE,
@@ -69,7 +67,7 @@ def nst_layers(seed):
     start = np.clip(0.5 + 0.05 * rng.standard_normal(content.shape), 0.0, 1.0).astype(np.float32)
     images, titles = [content], ["content"]
     for layer in layers:
-        st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init=start, levels=1)
+        st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init=start)
         r = st.run(content, None, steps=settings.pick(60, 2), verbose=0, seed=seed)
         images.append(r.image)
         titles.append(layer)
@@ -92,7 +90,7 @@ def texture_synthesis(seed):
     sources, results, titles = [], [], []
     for name in names:
         texture = sample_image(name, size=size)[:size, :size]
-        st = _transfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, init=start, levels=1)
+        st = _transfer(content_layers=[], style_layers=STYLE_LAYERS, beta=1.0, init=start)
         r = st.run(None, texture, steps=steps, shape=(size, size), verbose=0, seed=seed)
         sources.append(texture)
         results.append(r.image)
@@ -177,7 +175,7 @@ def adam_vs_lbfgs(seed):
         warnings.simplefilter("ignore")
         st = StyleTransfer.from_preset("tf_tutorial", arch=ARCH, weights=WEIGHTS, size=None)
     adam = st.run(content, style, steps=steps, optimizer="adam", verbose=0, seed=seed)
-    lbfgs = st.run(content, style, steps=10 * steps, optimizer="lbfgs", levels=1, verbose=0, seed=seed,
+    lbfgs = st.run(content, style, steps=10 * steps, optimizer="lbfgs", verbose=0, seed=seed,
                    max_seconds=adam.history["time"][-1])
     coarse = split_steps(steps, 3)[:2]
     c2f = st.run(content, style, steps=coarse + (10 * steps,), optimizer="lbfgs", verbose=0, seed=seed,

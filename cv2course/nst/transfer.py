@@ -4,9 +4,10 @@ A frozen VGG gives the activations; the targets (content activations, style Gram
 matrices) are computed once; the generated image is the only variable. One step is a
 ``tf.function`` with ``tf.GradientTape``, traced once per image shape and reused by every
 :meth:`StyleTransfer.run`; pixels stay in [0, 1] (clipped after each Adam step, bounds for
-L-BFGS-B). Coarse to fine (the default with L-BFGS): optimise at 1/4 and 1/2 of the size
-first and upsample each result as the start of the next level; the last level minimises the
-slides' loss at full size, unchanged.
+L-BFGS-B). Coarse to fine (``levels=3``): optimise at 1/4 and 1/2 of the size first and
+upsample each result as the start of the next level; the last level minimises the slides'
+loss at full size, unchanged. Not the default: from the content image with the course preset
+it reaches a given full-size loss later than one size does (``benchmarks/nst.py``).
 
     >>> st = StyleTransfer.from_preset("course")
     >>> result = st.run("tuebingen.jpg", "starry_night.jpg")
@@ -22,7 +23,6 @@ from cv2course.nst import losses
 
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "style")
-LBFGS_LEVELS = 3  # the default number of levels with L-BFGS (Adam: 1, the tutorial's loop)
 MIN_LEVEL_SIDE = 32  # coarser levels are skipped: VGG's block5 would see 2x2 px or less
 
 
@@ -146,7 +146,7 @@ class StyleTransfer:
     uses 0.02, 0.99, 0.1) or ``"lbfgs"`` (SciPy's L-BFGS-B with bounds [0, 1], as Gatys).
     ``levels``: coarse to fine over that many sizes (each half the next; the start image is
     resized to the coarsest, each result upsampled to start the next, ``steps`` split by
-    :func:`split_steps`); None means 3 with L-BFGS and 1 (a single size) with Adam.
+    :func:`split_steps`); 1 (the default) optimises at one size.
     ``steps``, ``size`` (longer side in pixels; None keeps the images' own sizes),
     ``init`` ("content", "noise", "style" or an image) and ``levels`` are the defaults of
     :meth:`run`. The step functions are traced once per image shape and kept
@@ -155,7 +155,7 @@ class StyleTransfer:
 
     def __init__(self, content_layers="block5_conv2", style_layers=None, alpha=10.0, beta=40.0, gamma=0.0,
                  arch="vgg19", weights="auto", pooling="max", optimizer="adam", learning_rate=0.02, beta_1=0.99,
-                 epsilon=0.1, steps=300, size=256, init="content", extractor=None, levels=None):
+                 epsilon=0.1, steps=300, size=256, init="content", extractor=None, levels=1):
         from cv2course.backbones import vgg_layer_names
 
         if style_layers is None:
@@ -178,7 +178,7 @@ class StyleTransfer:
         self.steps = int(check_positive(steps, "steps", allow_zero=True, integer=True))
         self.size = None if size is None else int(check_positive(size, "size", integer=True))
         self.init = init
-        self.levels = None if levels is None else int(check_positive(levels, "levels", integer=True))
+        self.levels = int(check_positive(levels, "levels", integer=True))
         self.arch, self.weights, self.pooling = arch, weights, pooling
         self._extractor = extractor
         self._value_and_grad = None  # tf.function, traced once per image shape
@@ -334,8 +334,6 @@ class StyleTransfer:
         optimizer = check_choice(optimizer or self.optimizer, "optimizer", OPTIMIZERS)
         init = self.init if init is None else init
         levels = self.levels if levels is None else int(check_positive(levels, "levels", integer=True))
-        if levels is None:
-            levels = LBFGS_LEVELS if optimizer == "lbfgs" else 1
         check_positive(callback_every, "callback_every", integer=True)
         if max_seconds is not None:
             check_positive(max_seconds, "max_seconds")
