@@ -74,7 +74,8 @@ class MultiNetworkModel(keras.Model):
     tracker_names = ()
     #: old argument names still accepted by compile() and in saved compile configs: {old: new}.
     legacy_optimizer_names = {}
-    #: jit_compile when compile() is not told: XLA is faster on CPU for these steps (benchmarks/gans.py).
+    #: whether compile() uses XLA when not told, outside quick mode (see :meth:`default_jit`); a
+    #: model family turns it on where its benchmark shows XLA pays.
     default_jit_compile = False
 
     def __init__(self, seed=None, **kwargs):
@@ -94,8 +95,8 @@ class MultiNetworkModel(keras.Model):
         raise NotImplementedError
 
     def compile(self, jit_compile=None, metrics=None, loss=None, optimizer=None, **kwargs):
-        """Named optimizers (``self.optimizer_names``; None → the paper's); ``jit_compile`` (None →
-        ``default_jit_compile``) compiles the step with XLA; other keywords go to ``keras.Model.compile``."""
+        """Named optimizers (``self.optimizer_names``; None → the paper's); ``jit_compile=True`` compiles
+        the step with XLA (None → :meth:`default_jit`); other keywords go to ``keras.Model.compile``."""
         cls = type(self).__name__
         if loss is not None or optimizer is not None:
             raise ValueError(f"{cls} has its own losses and one optimizer per network: pass "
@@ -116,11 +117,20 @@ class MultiNetworkModel(keras.Model):
                              "(each keeps its own state)")
         for name, opt in chosen.items():
             setattr(self, name, opt)
-        super().compile(jit_compile=self.default_jit_compile if jit_compile is None else jit_compile, **kwargs)
+        if jit_compile is None:
+            jit_compile = self.default_jit() and not kwargs.get("run_eagerly")
+        super().compile(jit_compile=jit_compile, **kwargs)
         # Slots now (in the strategy's scope), not lazily inside the traced step: one trace, and
         # load_model restores them.
         for name, variables in self.optimized_variables().items():
             getattr(self, name).build(variables)
+
+    def default_jit(self):
+        """``default_jit_compile``, except in quick mode: compiling an XLA step takes tens of seconds on
+        a CPU, more than a quick-mode fit (tests, CI notebooks) runs in total."""
+        from cv2course import settings
+
+        return bool(self.default_jit_compile and not settings.QUICK)
 
     def check_compiled(self):
         if getattr(self, self.optimizer_names[0]) is None:

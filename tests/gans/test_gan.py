@@ -215,3 +215,22 @@ def test_compile_refuses_metrics_it_would_ignore():
         model.compile(metrics=["mse"])
     with pytest.raises(ValueError, match="discriminator_optimizer="):
         model.compile(optimizer="adam")
+
+
+def test_xla_is_the_default_outside_quick_mode_only():
+    from cv2course import settings
+
+    assert settings.QUICK  # the test suite runs in quick mode
+    model = GAN(**TINY)
+    model.compile()
+    assert model.jit_compile is False
+    settings.set_quick(False)
+    try:
+        model.compile()
+        assert model.jit_compile is True
+        model.compile(jit_compile=False)
+        assert model.jit_compile is False
+        model.compile(run_eagerly=True)  # eager steps cannot be XLA-compiled: no warning, no XLA
+        assert model.jit_compile is False
+    finally:
+        settings.set_quick(True)
