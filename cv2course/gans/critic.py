@@ -4,7 +4,7 @@ a Wasserstein critic f (raw scores, no sigmoid), named as the papers name it —
 (weight clipping in WGAN, the gradient penalty in WGAN-GP)."""
 from cv2course.checks import check_positive_int
 from cv2course.gans.gan import GAN
-from cv2course.gans.two_player import serialize
+from cv2course.multi_network import serialize
 
 
 class CriticGAN(GAN):

@@ -32,10 +32,11 @@ import tensorflow as tf
 
 from cv2course.checks import check_positive, check_positive_int
 from cv2course.distribute import scale_for_replicas
-from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
+from cv2course.gans import losses as adv
 from cv2course.gans.sampling import critic_batches, fakes_for_steps, float32, real_minibatches, sample_z
-from cv2course.gans.two_player import TwoPlayerModel, deserialize, serialize
+from cv2course.gans.two_player import TwoPlayerModel
+from cv2course.multi_network import deserialize, serialize
 
 @keras.saving.register_keras_serializable(package="cv2course")
 class GAN(TwoPlayerModel):

@@ -39,7 +39,8 @@ from cv2course.gans.sgan_losses import (classification_accuracy, feature_matchin
                                         log_real_probability, non_saturating_generator_loss, supervised_loss,
                                         unsupervised_discriminator_loss)
 from cv2course.gans.sgan_networks import sgan_discriminator
-from cv2course.gans.two_player import TwoPlayerModel, deserialize
+from cv2course.gans.two_player import TwoPlayerModel
+from cv2course.multi_network import deserialize
 
 GENERATOR_OBJECTIVES = ("feature_matching", "non_saturating")
 

@@ -3,7 +3,7 @@ generator, one discriminator (WGAN's critic), their two optimizers, saved with t
 Each model writes its own complete ``train_step``; this holds no part of it."""
 import keras
 
-from cv2course.multi_network import MultiNetworkModel, as_optimizer, deserialize, serialize  # noqa: F401
+from cv2course.multi_network import MultiNetworkModel
 
 
 class TwoPlayerModel(MultiNetworkModel):
