@@ -10,6 +10,7 @@ draws inside its step (z, ε, a corruption) cannot be the same on one device and
 replicas: the models fold the replica id into their seeds, so that replicas draw
 independent noise. The tests therefore inject noise that is a fixed function of each input
 row (``deterministic_noise``): the same rows get the same noise however the batch is split.
+Noise without a hook (dropout, Gaussian-noise layers) is switched off in the tiny models.
 
 Mutation. ``replica_scaling_removed()`` replaces ``cv2course.distribute.scale_for_replicas``
 (and ``global_mean``) by their unscaled versions everywhere they were imported; for models
@@ -118,11 +119,12 @@ def deterministic_noise(model):
     if hasattr(model, "epsilon_fn"):
         model.epsilon_fn = lambda z_mean: tf.cos(3.0 * z_mean + 1.0)
     if hasattr(model, "noise_fn"):
-        model.noise_fn = lambda x: tf.where(_SALT_MASK(x.shape[1:]), tf.ones_like(x), x)
+        model.noise_fn = lambda x: tf.where(_salt_mask(x.shape[1:]), tf.ones_like(x), x)
     return model
 
 
-def _SALT_MASK(shape):  # noqa: N802  (a constant pattern, computed per shape)
+def _salt_mask(shape):
+    """A fixed pattern of 20% salt pixels for images of ``shape``."""
     return tf.constant(np.random.default_rng(0).random(tuple(shape)) < 0.2)
 
 
@@ -261,8 +263,9 @@ def _lstm_data(n):
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    """A trainable model at toy size: ``build(optimizers=None)`` returns it compiled (plain SGD unless
-    ``optimizers`` is given, a tuple in the order its ``compile`` takes them) with deterministic noise;
+    """A trainable model at toy size: ``build(optimizers=None)`` returns it compiled without XLA (plain
+    SGD unless ``optimizers`` is given: (generator's, discriminator's) for two-optimizer models, a
+    1-tuple otherwise) with deterministic noise;
     ``data(n)`` returns n training examples (arrays, or nested tuples of arrays); ``scaling`` says
     whose 1/R the mutation removes: "cv2course" (its own ``train_step``) or "keras" (Keras' step)."""
     name: str

@@ -86,7 +86,7 @@ def child(mode, workdir, names):
 
 # --- the test --------------------------------------------------------------------------------
 
-def _run(args, deadline):
+def _run(args):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parent.parent),
                                                                      os.environ.get("PYTHONPATH")])))
     return subprocess.Popen([sys.executable, __file__, *args], env=env, stdout=subprocess.PIPE,
@@ -111,19 +111,15 @@ def restored(tmp_path_factory):
     """{name: arrays} of the resumed and uninterrupted fits, after every child was killed once."""
     workdir = tmp_path_factory.mktemp("backup")
     deadline = time.monotonic() + TIME_LIMIT
-    killed = [_run(["kill", str(workdir), name], deadline) for name in NAMES]
+    killed = [_run(["kill", str(workdir), name]) for name in NAMES]
     outputs = _wait(killed, deadline)
     for name, p, out in zip(NAMES, killed, outputs):
         assert p.returncode == -signal.SIGKILL, f"{name}: the child was not killed (exit {p.returncode}):\n{out}"
         assert any((workdir / name).iterdir()), f"{name}: BackupAndRestore saved nothing before the kill"
-    resume = _run(["resume", str(workdir), *NAMES], deadline)
+    resume = _run(["resume", str(workdir), *NAMES])
     out, = _wait([resume], deadline)
     assert resume.returncode == 0, f"the resumed fits failed:\n{out}"
     return {name: dict(np.load(workdir / f"{name}.npz")) for name in NAMES}
-
-
-def _xfail_unless_fixed(name, reason):
-    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
 @pytest.mark.parametrize("name", NAMES)
