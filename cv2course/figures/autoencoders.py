@@ -1,8 +1,9 @@
 """Slide figures of the autoencoder and VAE lectures (03_autoencoders, 04_vae).
 
-The figures share a few small models trained on the embedded digits at 28 px; each is
-trained once per (seed, quick mode) and process, so regenerating every figure trains
-each model once. Normal mode: about two minutes of training in total on a 2-core CPU.
+The VAE figures use the shipped demo VAE (:func:`cv2course.demos.load_demo`, the same dense
+2-D β = 0.5 VAE trained for 150 epochs) unless called with ``pretrained=False``, which trains
+it live. The autoencoder figures train small models on the embedded digits at 28 px, once per
+(seed, quick mode) and process. Every VAE picture's title says whether it is pretrained or live.
 """
 import functools
 
@@ -64,6 +65,20 @@ def _model(kind, seed):
     return _trained(kind, seed, settings.QUICK)
 
 
+def _vae(seed, pretrained=None):
+    """(VAE, description): the shipped demo VAE unless ``pretrained=False`` (then trained live)."""
+    if pretrained is None or pretrained:
+        return _demo_vae(), "pretrained demo VAE"
+    return _model("vae2", seed), f"VAE trained live ({_epochs(150)} epochs)"
+
+
+@functools.lru_cache(maxsize=None)
+def _demo_vae():
+    from cv2course.demos import load_demo
+
+    return load_demo("vae")
+
+
 def _one_per_class(x, y, start=0):
     return np.stack([x[np.flatnonzero(y == k)[start]] for k in range(10)])
 
@@ -104,30 +119,32 @@ def ae_vs_pca(seed):
 @figure("vae_latent_scatter", kind="plot", lecture=VAE_LECTURE,
         caption="The VAE's 2-D latent means μ(x) of the training digits, coloured by class: "
                 "the KL term packs them around the origin like the prior N(0, I).")
-def vae_latent_scatter(seed):
+def vae_latent_scatter(seed, pretrained=None):
     from cv2course.autoencoders import plots
 
     x, y, _, _ = _digits()
-    return plots.latent_scatter(_model("vae2", seed).encode(x)[0], y, title="VAE latent means μ(x)")
+    model, source = _vae(seed, pretrained)
+    return plots.latent_scatter(model.encode(x)[0], y, title=f"VAE latent means μ(x) ({source})")
 
 
 @figure("vae_manifold", kind="image", lecture=VAE_LECTURE,
         caption="The learned manifold: a 2-D VAE's (β = 0.5) decodings of a 15×15 grid of normal quantiles "
                 "z = Φ⁻¹(q), q from 0.05 to 0.95 on each axis.")
-def vae_manifold(seed):
+def vae_manifold(seed, pretrained=None):
     from cv2course.autoencoders import plots
 
-    return plots.latent_manifold(_model("vae2", seed).decode, n=15)
+    model, source = _vae(seed, pretrained)
+    return plots.latent_manifold(model.decode, n=15, title=source)
 
 
 @figure("vae_interpolation", kind="image", lecture=VAE_LECTURE,
         caption="Interpolating in the VAE's latent space: decodings of (1 − t)·μ(x_a) + t·μ(x_b) "
                 "between test digits of different classes.")
-def vae_interpolation(seed):
+def vae_interpolation(seed, pretrained=None):
     import matplotlib.pyplot as plt
 
     _, _, xt, yt = _digits()
-    model = _model("vae2", seed)
+    model, source = _vae(seed, pretrained)
     pairs = ((0, 6), (1, 7), (3, 8))
     strips = [model.interpolate(xt[np.flatnonzero(yt == a)[0]], xt[np.flatnonzero(yt == b)[0]], steps=10)
               for a, b in pairs]
@@ -141,6 +158,7 @@ def vae_interpolation(seed):
             if r == len(pairs) - 1:
                 ax.set_xlabel(f"t={c / 9:.2f}", fontsize=8)
         axes[r, 0].set_ylabel(f"{pairs[r][0]}→{pairs[r][1]}", rotation=0, ha="right", va="center")
+    fig.suptitle(source, fontsize=10)
     fig.subplots_adjust(wspace=0.05, hspace=0.05)
     return fig
 
@@ -149,13 +167,17 @@ def vae_interpolation(seed):
         caption="Continuity and completeness: random latent points decoded by a plain autoencoder (points "
                 "drawn in the box of its training codes fall in gaps and decode to non-digits) and by a VAE "
                 "(z ~ N(0, I) decodes to digits).")
-def ae_vs_vae(seed):
+def ae_vs_vae(seed, pretrained=None):
     from cv2course.autoencoders import plots
 
     x, y, _, _ = _digits()
-    ae2, vae2 = _model("ae2", seed), _model("vae2", seed)
+    ae2, (vae2, source) = _model("ae2", seed), _vae(seed, pretrained)
     ae_codes = ae2.encode(x)
     ae_points = plots.latent_box_samples(ae_codes, 18, seed)
     vae_points = np.random.default_rng(seed).standard_normal((18, 2)).astype(np.float32)
-    return plots.ae_vs_vae(ae_codes, ae_points, ae2.decode(ae_points), vae2.encode(x)[0], vae_points,
-                           vae2.decode(vae_points), y)
+    fig = plots.ae_vs_vae(ae_codes, ae_points, ae2.decode(ae_points), vae2.encode(x)[0], vae_points,
+                          vae2.decode(vae_points), y)
+    top, bottom = fig.subfigs
+    top.suptitle("Autoencoder (trained live): random codes in the box of the training codes", fontsize=12)
+    bottom.suptitle(f"VAE ({source}): random codes z ~ N(0, I)", fontsize=12)
+    return fig

@@ -1,6 +1,12 @@
 """Slide figures of the GAN lectures (05 GAN, 07 WGAN and WGAN-GP, 08 conditional GAN).
 
-Each figure trains small models on the embedded digits; trained models are cached per
+Figures that only need a trained model (latent walk, cGAN grid and morphing) use the shipped
+demo generators (:func:`cv2course.demos.load_demo`) unless called with ``pretrained=False``.
+Figures about training (progression, WGAN vs GAN curves, mode collapse) train small models on
+the embedded digits live in normal mode; in quick mode (``pretrained=None`` there means
+"quick mode") the progression shows the samples recorded while the demo DCGAN trained and the
+samples figure shows the demo generators, since nothing trains to digits in seconds. Every
+picture's title says whether it shows pretrained or live weights. Live models are cached per
 (model, seed, quick mode) for the process, so figures of one lecture share their training.
 Budgets (generator steps) come from ``settings.pick(normal, quick)``.
 """
@@ -14,6 +20,25 @@ WGAN_LECTURE = "07_wgan_and_wgan_gp"
 CGAN_LECTURE = "08_conditional_gan"
 
 _TRAINED = {}
+
+
+def _pretrained(pretrained, default):
+    """``pretrained`` as given, or ``default`` when None."""
+    return default if pretrained is None else bool(pretrained)
+
+
+def _demo(name):
+    """The shipped demo model ``name`` (loaded once per process)."""
+    key = ("demo", name)
+    if key not in _TRAINED:
+        from cv2course.demos import demo_record, load_demo
+
+        _TRAINED[key] = (load_demo(name), demo_record(name))
+    return _TRAINED[key]
+
+
+def _demo_steps(name):
+    return int(_demo(name)[1]["info"].get("best_step", _demo(name)[1]["info"].get("steps", 0)))
 
 
 def _network():
@@ -82,14 +107,26 @@ def _gan(seed):
 
 @figure("gan_progression", kind="image", lecture=GAN_LECTURE,
         caption="A DCGAN learning the embedded digits: the same 8 noise vectors decoded after "
-                "0, 50, 100, 200, 400 and 800 generator steps (Algorithm 1, k = 1, non-saturating loss).")
-def gan_progression(seed):
+                "0, 50, 100, 200, 400 and 800 generator steps (Algorithm 1, k = 1, non-saturating loss); trained "
+                "live in normal mode, in quick mode the samples recorded while the shipped demo DCGAN trained "
+                "(the title says which).")
+def gan_progression(seed, pretrained=None):
+    """Live training in normal mode; ``pretrained`` (default: quick mode) shows the samples recorded
+    while the shipped demo DCGAN trained (fixed noise, steps 0 … 3000)."""
     import matplotlib.pyplot as plt
 
     from cv2course.viz import image_grid
 
-    _, rec = _gan(seed)
-    wanted = settings.pick([0, 50, 100, 200, 400, 800], None)
+    if _pretrained(pretrained, settings.QUICK):
+        record = _demo("dcgan")[1]
+        rec = _Recorder()
+        rec.steps, rec.snapshots = [int(s) for s in record["steps"]], list(record["samples"])
+        wanted = [0, 50, 100, 200, 400, 800, 1600, max(rec.steps)]
+        source = "recorded while the shipped demo DCGAN trained (pretrained demo)"
+    else:
+        _, rec = _gan(seed)
+        wanted = settings.pick([0, 50, 100, 200, 400, 800], None)
+        source = f"trained live, {rec.steps[-1]} generator steps"
     rows = [i for i, s in enumerate(rec.steps) if wanted is None or s in wanted]
     fig, axes = plt.subplots(len(rows), 1, figsize=(8, 1.15 * len(rows)), squeeze=False)
     for ax, i in zip(axes[:, 0], rows):
@@ -98,7 +135,7 @@ def gan_progression(seed):
         ax.set_ylabel(f"step {rec.steps[i]}", rotation=0, ha="right", va="center", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.suptitle("Training progression (fixed noise)")
+    fig.suptitle(f"Training progression (fixed noise): {source}", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -106,18 +143,23 @@ def gan_progression(seed):
 @figure("latent_interpolation", kind="image", lecture=GAN_LECTURE,
         caption="Walking the latent space of the trained DCGAN: each row decodes 10 points on the "
                 "great circle (slerp) between two noise vectors; the digits morph smoothly.")
-def latent_interpolation(seed):
+def latent_interpolation(seed, pretrained=None):
+    """The shipped demo DCGAN unless ``pretrained=False`` (then the live one of ``gan_progression``)."""
     import matplotlib.pyplot as plt
 
     from cv2course.gans.latent import interpolation_strip
     from cv2course.viz import image_grid
 
-    model, _ = _gan(seed)
+    if _pretrained(pretrained, True):
+        model, source = _demo("dcgan")[0], f"pretrained demo DCGAN ({_demo_steps('dcgan')} steps)"
+    else:
+        model, rec = _gan(seed)
+        source = f"DCGAN trained live ({rec.steps[-1]} steps)"
     strips = [interpolation_strip(model, steps=10, method="slerp", seed=seed * 100 + i) for i in range(4)]
     fig, ax = plt.subplots(figsize=(9, 4))
     ax.imshow(image_grid(np.concatenate(strips), ncols=10)[..., 0], cmap="gray", vmin=0, vmax=1,
               interpolation="nearest")
-    ax.set_title("slerp(z₀, z₁, t), t = 0 … 1")
+    ax.set_title(f"slerp(z₀, z₁, t), t = 0 … 1 — {source}", fontsize=10)
     ax.axis("off")
     fig.tight_layout()
     return fig
@@ -168,19 +210,27 @@ def wgan_vs_gan(seed):
 
 @figure("wgan_samples", kind="image", lecture=WGAN_LECTURE,
         caption="Samples after the same number of generator steps: GAN, WGAN (weight clipping, slow) and "
-                "WGAN-GP (gradient penalty).")
-def wgan_samples(seed):
+                "WGAN-GP (gradient penalty), trained live; in quick mode the shipped demo DCGAN and WGAN-GP "
+                "(the titles say which).")
+def wgan_samples(seed, pretrained=None):
+    """Live training in normal mode; ``pretrained`` (default: quick mode) shows the shipped demo
+    DCGAN and WGAN-GP instead (no weight-clipping WGAN is shipped)."""
     import matplotlib.pyplot as plt
 
     from cv2course.viz import image_grid
 
-    runs = _wgans(seed)
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
-    for ax, (name, title) in zip(axes, (("gan", "GAN"), ("wgan", "WGAN"), ("wgan_gp", "WGAN-GP"))):
-        model, rec = runs[name]
+    if _pretrained(pretrained, settings.QUICK):
+        panels = [(_demo(name)[0], f"{title}\npretrained demo, {_demo_steps(name)} steps")
+                  for name, title in (("dcgan", "DCGAN (GAN loss)"), ("wgan_gp", "WGAN-GP"))]
+    else:
+        runs = _wgans(seed)
+        panels = [(runs[name][0], f"{title}\ntrained live, {runs[name][1].steps[-1]} steps")
+                  for name, title in (("gan", "GAN"), ("wgan", "WGAN"), ("wgan_gp", "WGAN-GP"))]
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.9), squeeze=False)
+    for ax, (model, title) in zip(axes[0], panels):
         ax.imshow(image_grid(model.generate(36, seed=seed), ncols=6)[..., 0], cmap="gray", vmin=0, vmax=1,
                   interpolation="nearest")
-        ax.set_title(f"{title} ({rec.steps[-1]} steps)")
+        ax.set_title(title, fontsize=10)
         ax.axis("off")
     fig.tight_layout()
     return fig
@@ -239,32 +289,43 @@ def _cgan(seed):
     return _train("cgan", seed, _steps(600), settings.pick(100, 1))
 
 
+def _cgan_model(seed, pretrained):
+    """(model, description): the shipped demo cGAN unless ``pretrained=False`` (then trained live)."""
+    if _pretrained(pretrained, True):
+        return _demo("cgan")[0], f"pretrained demo cGAN ({_demo_steps('cgan')} steps)"
+    model, rec = _cgan(seed)
+    return model, f"cGAN trained live ({rec.steps[-1]} steps)"
+
+
 @figure("cgan_grid", kind="image", lecture=CGAN_LECTURE,
         caption="Conditional DCGAN G(z | y): row k asks for digit k; each column shares one noise vector z, "
                 "which carries the style (slant, thickness) across classes.")
-def cgan_grid(seed):
+def cgan_grid(seed, pretrained=None):
+    """The shipped demo cGAN unless ``pretrained=False`` (then trained live)."""
     import matplotlib.pyplot as plt
 
     from cv2course.viz import image_grid
 
-    model, _ = _cgan(seed)
+    model, source = _cgan_model(seed, pretrained)
     fig, ax = plt.subplots(figsize=(6, 7))
     ax.imshow(image_grid(model.class_grid(per_class=8, seed=seed), ncols=8)[..., 0], cmap="gray", vmin=0, vmax=1,
               interpolation="nearest")
     ax.set_yticks(np.arange(10) * 29 + 14, [f"y = {k}" for k in range(10)])
     ax.set_xticks([])
+    ax.set_title(source, fontsize=10)
     fig.tight_layout()
     return fig
 
 
 @figure("class_morphing", kind="image", lecture=CGAN_LECTURE,
         caption="Class morphing: with z fixed, the label code slides from one-hot(a) to one-hot(b).")
-def class_morphing(seed):
+def class_morphing(seed, pretrained=None):
+    """The shipped demo cGAN unless ``pretrained=False`` (then trained live)."""
     import matplotlib.pyplot as plt
 
     from cv2course.viz import image_grid
 
-    model, _ = _cgan(seed)
+    model, source = _cgan_model(seed, pretrained)
     pairs = [(1, 7), (3, 8), (4, 9), (0, 6)]
     rows = [model.class_morph(a, b, steps=9, n=1, seed=seed + i)[0] for i, (a, b) in enumerate(pairs)]
     fig, ax = plt.subplots(figsize=(9, 4.4))
@@ -273,5 +334,6 @@ def class_morphing(seed):
     ax.set_yticks(np.arange(len(pairs)) * 29 + 14, [f"{a} → {b}" for a, b in pairs])
     ax.set_xticks(np.arange(9) * 29 + 14, [f"{t:.2f}" for t in np.linspace(0, 1, 9)])
     ax.set_xlabel("t in (1 − t)·onehot(a) + t·onehot(b)")
+    ax.set_title(source, fontsize=10)
     fig.tight_layout()
     return fig
