@@ -141,7 +141,9 @@ def two_optimizers(optimizers, lr, gan_names=False):
     default SGD(lr) each. The GAN family took ``g_optimizer``/``d_optimizer`` before issue 15 and
     still accepts them; CycleGAN and SRGAN take ``generator_optimizer``/``discriminator_optimizer``."""
     g, d = optimizers or (_sgd(lr), _sgd(lr))
-    return {"g_optimizer": g, "d_optimizer": d} if gan_names else {"generator_optimizer": g, "discriminator_optimizer": d}
+    if gan_names:
+        return {"g_optimizer": g, "d_optimizer": d}
+    return {"generator_optimizer": g, "discriminator_optimizer": d}
 
 
 def _images(n, size, channels, seed):
@@ -200,7 +202,8 @@ def _autoencoder(kind):
         elif kind == "conv":
             model = ae.conv_autoencoder(AE_SHAPE, latent_dim=3, filters=(2, 4), dense_units=8)
         elif kind == "denoising":
-            model = ae.DenoisingAutoencoder(ae.conv_encoder(AE_SHAPE, 3, (2, 4), 8), ae.conv_decoder(3, AE_SHAPE, (4, 2), 8),
+            model = ae.DenoisingAutoencoder(ae.conv_encoder(AE_SHAPE, 3, (2, 4), 8),
+                                            ae.conv_decoder(3, AE_SHAPE, (4, 2), 8),
                                             noise="salt_and_pepper", strength=0.2, seed=3)
         elif kind == "sparse":
             model = ae.SparseAutoencoder(ae.dense_encoder(AE_SHAPE, 6, (8,), code_activation="sigmoid"),
@@ -355,7 +358,8 @@ def assert_same_fit(one, two, atol):
     for i, (sa, sb) in enumerate(zip(one.logs, two.logs)):
         assert set(sa) == set(sb), (sa, sb)
         for k in sa:
-            assert np.isclose(sb[k], sa[k], rtol=1e-4, atol=atol), f"step {i + 1} {k}: one device {sa[k]}, mirrored {sb[k]}"
+            assert np.isclose(sb[k], sa[k], rtol=1e-4, atol=atol), \
+                f"step {i + 1} {k}: one device {sa[k]}, mirrored {sb[k]}"
 
 
 def optimizers_of(model):
