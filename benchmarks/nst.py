@@ -15,8 +15,8 @@ block1..5_conv1 style, weights 1e4 / 1e-2, total variation 30; the package's
 2. ``package Adam``: ``StyleTransfer`` with the same optimiser, one size (``levels=1``).
 3. ``package L-BFGS``: SciPy's L-BFGS-B at full size (``levels=1``), from the content image.
 4. ``package coarse-to-fine``: L-BFGS-B at 1/4, then 1/2 of the size (the iterations
-   ``split_steps(100, 3)`` gives them, as ``cv2course stylize`` does by default), then at full
-   size until L* (the package's default with L-BFGS).
+   ``split_steps(100, 3)`` gives them: 63 and 23), each level starting from the previous
+   result upsampled, then at full size until L* (``StyleTransfer.run(steps=(63, 23, n))``).
 
 Each method starts from the content image, is traced before its clock starts (as the tutorial
 is) and stops at L* or after T (Adam: 1.3 T); "time to L*" is the wall time until an image
@@ -27,16 +27,23 @@ one after another, so they see the same (noisy) machine. The table also gives lo
 gradient evaluations (L-BFGS's line search may use more than one per iteration) and the
 share of L* that is the total-variation term.
 
-Why earlier runs disagreed (L-BFGS reached Adam's 300-step loss in 47 % of the time on the
-lecture pair, 95 % on chelsea + gravel): not the line search (both runs used about one
-evaluation per iteration: 270 iterations, 91 % of Adam's gradient evaluations) and not
-the start image (the content image in both); it is the pair under this preset. The
-tutorial's loss has γ·J_TV with J_TV = Σ|Δ pixel|, an L1 term that is not differentiable
-where neighbouring pixels are equal, and L-BFGS's curvature model (built for smooth
-functions) stalls on it; Adam's per-pixel normalised steps do not care. On a pair whose
-remaining loss at L* is mostly that term the quasi-Newton advantage is gone, on a pair
-dominated by the smooth style and content terms it halves the time. The "TV share"
-column shows which pair is which; each run's table (below the command) is the evidence.
+Why earlier runs disagreed (L-BFGS reached Adam's 300-step loss in 47 % of Adam's time on
+the lecture pair, in 95 % on a sample pair): both used this preset, both started from the
+content image, and both spent about one loss-and-gradient evaluation per L-BFGS iteration
+(the 95 % run: 270 iterations for 91 % of Adam's 300 evaluations; the "steps" and "evals"
+columns here agree), so neither the preset, the start image nor the line search explains it.
+The pair does: the number of iterations L-BFGS needs to reach Adam's loss differs from pair
+to pair (about 140 vs 270 in the earlier runs). And the ratios were wall times on a shared machine, which moves them
+further: in one run here, package Adam (the tutorial's algorithm, per-step cost equal within
+a few per cent) took 0.60 T of wall time but 0.93 T of CPU time because the load changed
+between the two runs. Read the CPU ratios. What makes a pair hard was not isolated; a
+candidate not tested here is the tutorial's γ·J_TV, an L1 term (Σ|Δ pixel|) that dominates
+L* on some pairs ("TV share") and suits L-BFGS's smooth curvature model badly.
+
+Coarse to fine is not the package's default: with the course preset from the content image it
+reached a given full-size loss later than one size at equal CPU time (chelsea +
+immunohistochemistry, 256 px: 11.8 after its 63 + 23 + 14 iterations and 27 CPU s, one size
+7.5 at 27 CPU s), and here its time to L* ranged from about half the tutorial's to more.
 """
 import argparse
 import sys
