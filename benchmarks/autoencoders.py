@@ -7,6 +7,12 @@ inputs' own MSE as the do-nothing baseline); the VAE's test ELBO terms; seconds 
 
     python benchmarks/autoencoders.py                  # about 5-10 minutes on 2 CPU cores
     python benchmarks/autoencoders.py --quick          # a smoke run
+    python benchmarks/autoencoders.py --step-times     # ms per training step: float32, XLA, mixed_bfloat16
+
+``--step-times`` prints instead, for the lecture's conv autoencoder, denoising, sparse (KL) and
+LSTM autoencoders and the conv VAE, the time of one ``fit`` step without and with
+``jit_compile`` and under "mixed_bfloat16", as ratios measured in one run (the table of
+``benchmarks/sr_step_times.py``).
 
 Note on the data: the digits are 8x8 images resized to 28x28 by bilinear interpolation,
 so they lie in a 64-dimensional linear subspace; PCA with 64 components reconstructs them
@@ -41,6 +47,43 @@ def fit_timed(model, x, epochs, batch_size):
     return (time.perf_counter() - t0) / (epochs - 1)
 
 
+def step_time_models(quick):
+    """{name: (build_and_compile(jit_compile), arrays)}: the lecture's models on 28-px digits."""
+    from cv2course.autoencoders import ae, sequences, vae
+    from cv2course.data import digits
+
+    x = digits(28, "train")[0][:256]
+    waves = sequences.ecg_waves(256, length=64, seed=0)[0]
+    size = 8 if quick else 32
+
+    def compiled(build, data):
+        def build_and_compile(jit_compile):
+            model = build()
+            model.compile(jit_compile=jit_compile)
+            return model
+        return build_and_compile, (data,)
+
+    shape = x.shape[1:]
+    return {
+        "conv AE": compiled(lambda: ae.conv_autoencoder(shape, size), x),
+        "denoising": compiled(lambda: ae.DenoisingAutoencoder(ae.conv_encoder(shape, size), ae.conv_decoder(size, shape),
+                                                               seed=0), x),
+        "sparse KL": compiled(lambda: ae.SparseAutoencoder(ae.dense_encoder(shape, 64, code_activation="sigmoid"),
+                                                           ae.dense_decoder(64, shape)), x),
+        "LSTM AE": compiled(lambda: ae.LSTMAutoencoder(64, 1, latent_dim=size, units=size), waves),
+        "conv VAE": compiled(lambda: vae.conv_vae(shape, 2 if quick else 16, seed=0), x),
+    }
+
+
+def print_step_times(quick, batch_size):
+    from benchmarks.sr_step_times import print_table, step_times
+
+    steps, rounds = (2, 1) if quick else (20, 3)
+    times = step_times(step_time_models(quick), batch_size, steps, rounds)
+    print_table(times, f"autoencoders, batch {batch_size}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=40, help="epochs per model (the fixed budget)")
@@ -49,7 +92,11 @@ def main(argv=None):
     parser.add_argument("--noise", type=float, default=0.3, help="Gaussian noise σ for the denoising autoencoder")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--step-times", action="store_true",
+                        help="time training steps (float32, XLA, mixed_bfloat16) instead of the quality table")
     args = parser.parse_args(argv)
+    if args.step_times:
+        return print_step_times(args.quick, args.batch_size)
 
     from cv2course import settings
 

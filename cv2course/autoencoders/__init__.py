@@ -9,7 +9,7 @@ _EXPORTS = {
     "ae": ("Autoencoder", "DenoisingAutoencoder", "SparseAutoencoder", "LSTMAutoencoder", "dense_encoder",
            "dense_decoder", "conv_encoder", "conv_decoder", "lstm_encoder", "lstm_decoder", "dense_autoencoder",
            "conv_autoencoder"),
-    "vae": ("VAE", "Sampling", "reparameterize", "conv_vae", "dense_vae"),
+    "vae": ("VAE", "Sampling", "reparameterize", "sample_epsilon", "conv_vae", "dense_vae"),
     "losses": ("reconstruction_loss", "mean_squared_error", "vae_kl", "sparse_kl", "l1_activity", "negative_elbo"),
     "noise": ("gaussian_noise", "salt_and_pepper", "corrupt"),
     "sequences": ("ecg_waves",),
