@@ -16,9 +16,9 @@ receives holds k·m real images; ``train_step`` splits it into k distinct batche
 ``model.make_dataset``) batches a dataset accordingly; one epoch then has N / (k·m) generator steps.
 
 Defaults: k = 1, non-saturating generator loss, Adam(2e-4, β1 = 0.5) for both networks
-(DCGAN's settings), DCGAN networks for 28×28 gray digits, XLA on outside quick mode
-(``compile(jit_compile=False)`` turns it off; see ``MultiNetworkModel.default_jit``). Images
-at the model's boundary are float32 in [0, 1]; the networks work in [-1, 1].
+(DCGAN's settings), DCGAN networks for 28×28 gray digits, no XLA (``compile(jit_compile=True)``
+turns it on; on a 2-core CPU it measured slower, ``benchmarks/gans.py --speed``). Images at the
+model's boundary are float32 in [0, 1]; the networks work in [-1, 1].
 
 Mixed precision: under "mixed_bfloat16" or "mixed_float16" the networks compute in 16 bits;
 scores are cast to float32 before the losses, which are float32; under "mixed_float16" both
@@ -47,8 +47,8 @@ class GAN(TwoPlayerModel):
     without networks, DCGAN ones are built from ``image_size``/``channels``/``base_filters``.
     ``loss``: "non_saturating" or "minimax" (any name of :mod:`cv2course.gans.losses` works).
     ``label_smoothing`` = 0.1 gives one-sided label smoothing (real target 0.9).
-    ``compile(discriminator_optimizer=None, generator_optimizer=None, jit_compile=None)`` (None: XLA
-    outside quick mode).
+    ``compile(discriminator_optimizer=None, generator_optimizer=None, jit_compile=None)`` (None: the
+    class's ``default_jit_compile``, never in quick mode).
 
     ``model(z)`` returns images in [0, 1]; ``model.generate(n)`` samples n of them.
     Logged keys: ``d_loss``, ``g_loss``, ``d_real`` (mean D(x)), ``d_fake`` (mean D(G(z))).
