@@ -1,6 +1,7 @@
 """Train the shipped SR models on T91 with the package's own training; Set5/Set14 PSNR/SSIM vs bicubic.
 
     python benchmarks/sr.py --data ../shared/data/sr --export cv2course/weights     # train x2, x3, x4 and ship them
+    python benchmarks/sr.py --data ../shared/data/sr --scales 3 --init edsr_x2.keras   # one scale from a trained x2
     python benchmarks/sr.py --data ../shared/data/sr --evaluate cv2course/weights   # only the table of saved models
 
 ``--data`` is a folder with T91/ (training HR images) and Set5/, Set14/ (x{2,3,4}/ *_HR.png,
@@ -103,18 +104,24 @@ def main():
     parser.add_argument("--arch", default="edsr", choices=("edsr", "wdsr-a", "wdsr-b"))
     parser.add_argument("--filters", type=int, default=32)
     parser.add_argument("--blocks", type=int, default=8)
-    parser.add_argument("--steps", type=int, nargs="+", default=[6000, 3000, 3000], help="steps per scale")
+    parser.add_argument("--steps", type=int, nargs="+", default=None,
+                        help="steps per scale: one value, or one per scale (default 5000 for x2, 1500 for x3/x4)")
     parser.add_argument("--minutes", type=float, default=0, help="optional wall-time cap per scale (0: none)")
     parser.add_argument("--eval-every", type=int, default=500, help="steps between Set5 checks (best kept)")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--patch-lr", type=int, default=32, help="LR patch side (HR patch = scale x this)")
     parser.add_argument("--lr", type=float, default=1e-3, help="peak Adam learning rate (cosine decay to 1%%)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--init", default=None, metavar="MODEL",
+                        help="start the scales from this trained model's body (e.g. an exported edsr_x2.keras) "
+                             "instead of training x2 first")
     parser.add_argument("--export", default=None, help="write the trained models here as edsr_x{s}.keras")
     parser.add_argument("--evaluate", default=None, metavar="FOLDER",
                         help="no training: score the edsr_x{s}.keras files in FOLDER")
     parser.add_argument("--log", default=None, help="also write the progress and summaries (JSON) here")
     args = parser.parse_args()
+    if args.steps is None:
+        args.steps = [5000 if s == 2 else 1500 for s in args.scales]
     if len(args.steps) == 1:
         args.steps = args.steps * len(args.scales)
     if len(args.steps) != len(args.scales):
@@ -141,7 +148,10 @@ def main():
 
     images = training_images(data / "T91")
     log(f"{len(images)} training images (T91 x {len(SCALE_AUGMENTATION)} sizes)")
-    models, summaries, init = {}, [], None
+    models, summaries = {}, []
+    init = load_model(args.init) if args.init else None
+    if init is not None:
+        log(f"initialising from {args.init}")
     for scale in args.scales:
         model, summary = train_scale(args, scale, images, init, log)
         models[scale], init = model, (model if scale == 2 else init)

@@ -93,3 +93,21 @@ def test_time_table_is_slowest_first_with_failures_and_total():
     lines = time_table(rows, failed=["c"]).splitlines()
     assert [line.split()[0] for line in lines] == ["figure", "bb", "a", "c", "total"]
     assert lines[3].split()[1] == "FAILED" and lines[4].split()[1] == "4.0"
+
+
+@pytest.mark.parametrize("name", ["gan_progression", "wgan_samples", "cgan_grid", "vae_manifold"])
+def test_quick_generator_figures_draw_the_pretrained_demos_and_say_so(name):
+    """Quick mode trains nothing to digits in seconds: these figures use the shipped demo weights
+    (tests/test_demos.py checks that those make digits) and their titles say "pretrained"."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from cv2course import settings
+
+    assert settings.QUICK
+    fig = figures.load_all()[name].func(0)
+    try:
+        texts = [t.get_text() for t in fig.findobj(Text)]
+        assert any("pretrained" in t for t in texts), texts
+    finally:
+        plt.close(fig)
