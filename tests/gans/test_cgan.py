@@ -1,11 +1,11 @@
 """Conditional GAN: G(z|y), D(x|y) trained on (images, labels), class grids and morphing,
-save/load/resume, MirroredStrategy parity, errors."""
+save/load/resume, errors (parity: tests/test_parity.py)."""
 import numpy as np
 import pytest
 
 from cv2course.data import digits
 from cv2course.gans.cgan import ConditionalGAN
-from tests.gans.test_gan import TINY, deterministic, fit_save_load, parity
+from tests.gans.test_gan import TINY, fit_save_load
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +49,6 @@ def test_save_load_resume(data, tmp_path):
     loaded.run_eagerly = True
     loaded.fit(ds, epochs=1, verbose=0)
     assert int(loaded.generator_optimizer.iterations) == 4
-
-
-def test_first_step_under_mirrored_strategy_matches_one_device(data):
-    def build():
-        model = deterministic(ConditionalGAN(discriminator_steps=2, **TINY))
-        model.compile(run_eagerly=True)
-        return model
-
-    parity(build, (data[0][:8], data[1][:8]))
 
 
 def test_bad_inputs_are_clear_errors(data):

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from cv2course.gans import sgan, sgan_experiment
-from tests.distributed import assert_logs_close, first_fit_logs
+from tests.distributed import assert_logs_close
 from tests.distributed import mirrored_strategy as shared_mirrored_strategy
 
 SIZE, LATENT = 8, 8  # the digits' native 8×8: the smallest DCGAN pair (4 → 8 px)
@@ -140,30 +140,6 @@ def test_save_load_resumes_with_optimizer_state_and_xla_step_equals_eager(fitted
     assert max(np.abs(np.asarray(w) - b).max() for w, b in zip(model.generator.weights, before)) > 1e-5
     for a, b in zip(model.weights, loaded.weights):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-6, err_msg=a.path)
-
-
-def _build_for_parity():
-    model = _tiny(dropout=0.0)  # no dropout draws, which differ per replica
-    model.latent_sampler = _projection_sampler()
-    model.compile()
-    return model
-
-
-def _first_fit_logs(strategy=None, run_eagerly=False):
-    from cv2course.data import digits
-
-    x, y = digits(size=SIZE, split="train")
-    batch = ((x[:8], x[100:104]), y[100:104].astype(np.int32))
-    return first_fit_logs(_build_for_parity, batch, strategy=strategy, run_eagerly=run_eagerly)
-
-
-def test_first_step_under_mirrored_strategy_matches_one_device():
-    # feature matching compares means over the global batch: the replicas all-reduce them
-    one, one_weights = _first_fit_logs(run_eagerly=True)  # eager: no trace needed for the reference
-    two, two_weights = _first_fit_logs(shared_mirrored_strategy())
-    assert_logs_close(one, two)
-    for a, b in zip(one_weights, two_weights):  # the updates too: gradients flow through the all-reduce
-        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
 def test_labelled_only_baseline_trains_a_fresh_copy_of_the_discriminator():

@@ -8,7 +8,7 @@ from cv2course.data import digits
 from cv2course.gans import losses as L
 from cv2course.gans.dcgan_networks import dcgan_discriminator
 from cv2course.gans.wgan_gp import WGANGP
-from tests.gans.test_gan import (TINY, deterministic, fit_save_load, parity, real_batches_seen, recording_discriminator,
+from tests.gans.test_gan import (TINY, deterministic, fit_save_load, real_batches_seen, recording_discriminator,
                                  row_epsilons, row_latents)
 
 
@@ -65,15 +65,6 @@ def test_quick_fit_save_load_resume(images, tmp_path):
     loaded.run_eagerly = True  # as the original; graph tracing would only cost test time
     loaded.fit(ds, epochs=1, verbose=0)
     assert int(loaded.discriminator_optimizer.iterations) == 4 and int(loaded.generator_optimizer.iterations) == 2
-
-
-def test_first_step_under_mirrored_strategy_matches_one_device(images):
-    def build():
-        model = deterministic(WGANGP(n_critic=2, **TINY))
-        model.compile(run_eagerly=True)
-        return model
-
-    parity(build, images[:8])
 
 
 def test_bad_configuration_is_a_clear_error():
