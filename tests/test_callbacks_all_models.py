@@ -61,10 +61,6 @@ def test_tensorboard_gets_every_logged_key(name, tmp_path):
 
 
 @pytest.mark.parametrize("name", MONITORED)
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="ImageGridMonitor keeps its grids and writes PNGs/GIFs but cannot log them to TensorBoard: "
-                          "it takes no log_dir (expected: ImageGridMonitor(log_dir=DIR) writes the grid as an image "
-                          "summary into DIR at each recorded epoch)")
 def test_image_grid_monitor_logs_its_grid_to_tensorboard(name, tmp_path):
     from cv2course.gans.callbacks import ImageGridMonitor
 

@@ -33,19 +33,24 @@ class ImageGridMonitor(keras.callbacks.Callback):
     """After every ``every`` epochs, decode the same ``n`` noise vectors into a grid.
 
     Keeps the grids in ``self.frames`` (list of (H, W, C) arrays in [0, 1]) with their epochs
-    in ``self.epochs``; writes ``out_dir/epoch_XXXX.png`` when ``out_dir`` is given and a GIF
-    of all frames at the end of training when ``gif`` names a file. A conditional model
+    in ``self.epochs``; writes ``out_dir/epoch_XXXX.png`` when ``out_dir`` is given, the grid
+    as a TensorBoard image ("samples", step = epoch) into ``log_dir`` when given (the
+    ``TensorBoard`` callback's folder, say), and a GIF of all frames at the end of training
+    when ``gif`` names a file. A conditional model
     gets labels 0, 1, …, K−1, 0, … unless ``labels`` is given. Frame 0 (``on_train_begin``)
     shows the untrained generator.
     """
 
-    def __init__(self, n=16, seed=0, every=1, out_dir=None, gif=None, labels=None, ncols=None, gif_duration=0.3):
+    def __init__(self, n=16, seed=0, every=1, out_dir=None, gif=None, labels=None, ncols=None, gif_duration=0.3,
+                 log_dir=None):
         super().__init__()
         self.n = check_positive(n, "n", integer=True)
         self.every = check_positive(every, "every", integer=True)
         self.seed, self.labels, self.ncols, self.gif_duration = seed, labels, ncols, gif_duration
         self.out_dir = None if out_dir is None else Path(out_dir)
         self.gif = None if gif is None else Path(gif)
+        self.log_dir = None if log_dir is None else Path(log_dir)
+        self._writer = None
         self.frames, self.epochs = [], []
         self._z = None
 
@@ -65,6 +70,14 @@ class ImageGridMonitor(keras.callbacks.Callback):
 
             self.out_dir.mkdir(parents=True, exist_ok=True)
             save_image(self.out_dir / f"epoch_{epoch:04d}.png", grid)
+        if self.log_dir is not None:
+            import tensorflow as tf
+
+            if self._writer is None:
+                self._writer = tf.summary.create_file_writer(str(self.log_dir / "samples"))
+            with self._writer.as_default():
+                tf.summary.image("samples", grid[None].astype("float32"), step=epoch)
+            self._writer.flush()
 
     def on_train_begin(self, logs=None):
         if not self.frames:
