@@ -11,6 +11,7 @@ import threading
 import numpy as np
 
 from cv2course import settings
+from cv2course.data.pipelines import finish_pipeline
 
 KNOWN = ("mnist", "fashion_mnist", "cifar10", "celeb_a", "div2k", "cycle_gan")
 _PROBE_HOST = ("storage.googleapis.com", 443)
@@ -157,4 +158,4 @@ def tfds_images(name, split="train", size=None, data_dir=None, download=None, ba
     ds = ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
     if batch_size:
         ds = ds.batch(batch_size)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return finish_pipeline(ds)

@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from cv2course.checks import check_images, check_positive_int
+from cv2course.data.pipelines import finish_pipeline
 from cv2course.distribute import replica_seed
 
 Z_STREAM, EPSILON_STREAM = 0, 1
@@ -36,7 +37,7 @@ def critic_batches(images, batch_size=64, steps=1, labels=None, seed=0, repeat=F
     ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     if repeat:
         ds = ds.repeat()
-    return ds.batch(per_step, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return finish_pipeline(ds.batch(per_step, drop_remainder=True))
 
 
 def real_minibatches(batch, k):

@@ -4,6 +4,7 @@ import numpy as np
 import tensorflow as tf
 
 from cv2course.checks import check_images, check_positive
+from cv2course.data.pipelines import finish_pipeline
 
 
 def labelled_subset(images, labels, n_labelled=100, num_classes=10, seed=0):
@@ -49,4 +50,4 @@ def semi_supervised_dataset(labelled_images, labels, unlabelled_images, batch_si
     lab = tf.data.Dataset.from_tensor_slices((labelled_images, labels))
     lab = lab.shuffle(len(labels), seed=seed + 1, reshuffle_each_iteration=True).repeat().batch(lb, True)
     ds = tf.data.Dataset.zip((unl, lab)).map(lambda u, xy: ((u, xy[0]), xy[1]))
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return finish_pipeline(ds)

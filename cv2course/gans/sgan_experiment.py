@@ -5,6 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from cv2course.checks import check_images, check_positive
+from cv2course.data.pipelines import finish_pipeline
 from cv2course.gans.sgan import ConstantThenLinearDecay, SemiSupervisedGAN
 from cv2course.gans.sgan_data import labelled_subset, semi_supervised_dataset
 from cv2course.gans.sgan_networks import sgan_discriminator
@@ -28,7 +29,7 @@ def labelled_only_classifier(discriminator, labelled_images, labels, steps=300, 
     b = min(int(batch_size), n)
     ds = tf.data.Dataset.from_tensor_slices((labelled_images, np.asarray(labels).astype(np.int32)))
     ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True).repeat().batch(b, drop_remainder=True)
-    classifier.fit(ds, steps_per_epoch=int(steps), epochs=1, verbose=verbose)
+    classifier.fit(finish_pipeline(ds), steps_per_epoch=int(steps), epochs=1, verbose=verbose)
     return keras.Model(x, keras.layers.Softmax(name="probabilities")(classifier.output), name="labelled_only")
 
 

@@ -11,6 +11,7 @@ model on the test digits (which an unpaired real task cannot).
 import numpy as np
 
 from cv2course.checks import check_choice, check_images, check_positive
+from cv2course.data.pipelines import finish_pipeline
 
 TRANSFORMS = ("dilate", "erode", "invert")
 
@@ -92,7 +93,7 @@ def unpaired_dataset(x_images, y_images, batch_size=8, seed=0, repeat=False):
         return ds.repeat() if repeat else ds
 
     ds = tf.data.Dataset.zip((domain(x_images, 0), domain(y_images, 1)))
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return finish_pipeline(ds.batch(batch_size, drop_remainder=True))
 
 
 def digits_unpaired(transform_name="dilate", size=28, batch_size=8, radius=2, seed=0, repeat=False):
@@ -135,7 +136,7 @@ def horse2zebra(split="train", size=256, batch_size=1, seed=0, download=None, re
         return ds.repeat() if repeat else ds
 
     ds = tf.data.Dataset.zip((domain(horses, 0), domain(zebras, 1)))
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return finish_pipeline(ds.batch(batch_size, drop_remainder=True))
 
 
 def train_digits_cyclegan(transform_name="dilate", epochs=None, size=28, batch_size=8, radius=2, seed=0,

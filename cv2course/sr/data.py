@@ -14,6 +14,7 @@ import numpy as np
 
 from cv2course import settings
 from cv2course.checks import check_images, check_positive
+from cv2course.data.pipelines import finish_pipeline
 
 # Bundled photos used for training by default; "astronaut" is kept out for demos.
 DEFAULT_TRAIN_IMAGES = ("chelsea", "coffee", "rocket", "motorcycle", "camera", "coins", "immunohistochemistry",
@@ -138,7 +139,7 @@ class PatchPairs:
 
         signature = (tf.TensorSpec((batch_size, p, p, 3), tf.float32),
                      tf.TensorSpec((batch_size, p * self.scale, p * self.scale, 3), tf.float32))
-        return tf.data.Dataset.from_generator(batches, output_signature=signature).prefetch(2)
+        return finish_pipeline(tf.data.Dataset.from_generator(batches, output_signature=signature))
 
 
 def _load_source(source):
@@ -227,7 +228,7 @@ def div2k_dataset(scale=2, patch_size=96, batch_size=16, split="train", augment=
 
     ds = div2k_pairs(scale, split, download, data_dir).filter(large_enough).repeat()
     ds = ds.shuffle(64, seed=seed).map(crop, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return finish_pipeline(ds.batch(batch_size, drop_remainder=True))
 
 
 def sr_dataset(source=None, scale=2, patch_size=96, batch_size=16, augment=True, seed=None, download=None):

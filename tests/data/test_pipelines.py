@@ -30,3 +30,22 @@ def test_digits_dataset_is_finished_by_it():
 def test_bad_arguments(ds, prefetch, error):
     with pytest.raises(error, match="ds must" if error is TypeError else "prefetch"):
         finish_pipeline(tf.data.Dataset.range(3) if ds is None else ds, prefetch=prefetch)
+
+
+def test_every_training_pipeline_of_the_package_is_finished_by_it():
+    from cv2course.gans.sampling import critic_batches
+    from cv2course.gans.sgan_data import semi_supervised_dataset
+    from cv2course.gans.unpaired import unpaired_dataset
+    from cv2course.sr.data import PatchPairs
+
+    images = np.random.default_rng(0).uniform(size=(16, 8, 8, 1)).astype(np.float32)
+    labels = np.arange(16) % 10
+    rgb = np.random.default_rng(1).uniform(size=(2, 24, 24, 3)).astype(np.float32)
+    pipelines = {
+        "critic_batches": critic_batches(images, batch_size=4, steps=2),
+        "semi_supervised_dataset": semi_supervised_dataset(images[:8], labels[:8], images, batch_size=4),
+        "unpaired_dataset": unpaired_dataset(images, images, batch_size=4),
+        "PatchPairs.dataset": PatchPairs([rgb[0], rgb[1]], scale=2, patch_size=8).dataset(batch_size=2),
+    }
+    unfinished = [name for name, ds in pipelines.items() if ds.options().autotune.enabled is not False]
+    assert not unfinished, f"pipelines that still autotune (and may wait at the end of fit): {unfinished}"
