@@ -13,18 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from cv2course import settings
-from cv2course.checks import check_images, check_positive
+from cv2course.checks import check_images, check_positive, check_scale
 from cv2course.data.pipelines import finish_pipeline
 
 # Bundled photos used for training by default; "astronaut" is kept out for demos.
 DEFAULT_TRAIN_IMAGES = ("chelsea", "coffee", "rocket", "motorcycle", "camera", "coins", "immunohistochemistry",
                         "brick", "gravel", "grass", "horse", "color")
-
-
-def _check_scale(scale):
-    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or not 2 <= scale <= 4:
-        raise ValueError(f"scale must be 2, 3 or 4, got {scale!r}")
-    return int(scale)
 
 
 def _check_patch(patch_size, scale):
@@ -52,7 +46,7 @@ class PatchPairs:
     def __init__(self, hr_images, scale, patch_size=96, lr_images=None, augment=True, seed=None, names=None):
         from cv2course.sr.resize import downscale, mod_crop
 
-        self.scale = _check_scale(scale)
+        self.scale = check_scale(scale)
         self.patch_size = _check_patch(patch_size, self.scale)
         self.augment = bool(augment)
         if len(hr_images) == 0:
@@ -178,7 +172,7 @@ def div2k_pairs(scale=2, split="train", download=None, data_dir=None, limit="aut
 
     from cv2course.data.tfds import QUICK_LIMIT, tfds_builder
 
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     ds = tfds_builder(f"div2k/bicubic_x{scale}", data_dir, download).as_dataset(split=split)
     if limit == "auto":
         limit = settings.pick(None, QUICK_LIMIT)
@@ -205,7 +199,7 @@ def div2k_dataset(scale=2, patch_size=96, batch_size=16, split="train", augment=
     """
     import tensorflow as tf
 
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     patch_size = _check_patch(patch_size, scale)
     batch_size = int(check_positive(batch_size, "batch_size", integer=True))
     p = patch_size // scale
