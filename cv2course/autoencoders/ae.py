@@ -29,7 +29,7 @@ from cv2course.autoencoders import losses
 from cv2course.autoencoders.base import EncoderDecoderModel, check_input_shape
 from cv2course.autoencoders.noise import NOISE_KINDS, corrupt
 from cv2course.checks import check_choice, check_positive
-from cv2course.distribute import global_batch_mean, scale_for_replicas
+from cv2course.distribute import global_batch_mean, replica_seed, scale_for_replicas
 
 # ---------------------------------------------------------------- input checks
 
@@ -303,10 +303,10 @@ class DenoisingAutoencoder(Autoencoder):
         self._finish_init(DenoisingAutoencoder)
 
     def corrupt(self, x):
-        """x̃: the injected ``noise_fn`` if set, else the named random corruption."""
+        """x̃: the injected ``noise_fn`` if set, else the named random corruption (each replica its own draw)."""
         if self.noise_fn is not None:
             return self.noise_fn(x)
-        return corrupt(x, self.noise, self.strength, seed=self.seed_generator)
+        return corrupt(x, self.noise, self.strength, seed=replica_seed(self.seed_generator.next()))
 
     def train_step(self, data):
         """x̃ ~ q(x̃|x); x̂ = d(e(x̃)); one step down ‖x − x̂‖² against the clean x."""

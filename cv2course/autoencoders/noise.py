@@ -1,7 +1,8 @@
 """Input corruptions for the denoising autoencoder: Gaussian noise and salt-and-pepper.
 
 Each takes images in [0, 1] and returns corrupted images in [0, 1]. ``seed`` is anything
-``keras.random`` accepts (an int, or a ``keras.random.SeedGenerator`` inside a model).
+``keras.random`` accepts (an int, or a ``keras.random.SeedGenerator`` inside a model), or a
+stateless seed tensor of shape (2,) (``distribute.replica_seed``: each replica its own draw).
 """
 from keras import ops, random
 
@@ -10,11 +11,21 @@ from cv2course.checks import check_choice, check_positive
 NOISE_KINDS = ("gaussian", "salt_and_pepper")
 
 
+def _draw(kind, shape, dtype, seed):
+    """``random.normal``/``random.uniform``, or their stateless TF twins for a seed tensor (same numbers)."""
+    if hasattr(seed, "shape") and not isinstance(seed, int):
+        import tensorflow as tf
+
+        stateless = tf.random.stateless_normal if kind == "normal" else tf.random.stateless_uniform
+        return stateless(shape, seed=tf.cast(seed, tf.int32), dtype=dtype)
+    return (random.normal if kind == "normal" else random.uniform)(shape, dtype=dtype, seed=seed)
+
+
 def gaussian_noise(x, std=0.3, seed=None):
     """x̃ = clip(x + σ·ε, 0, 1) with ε ~ N(0, 1) per pixel; ``std`` is σ."""
     check_positive(std, "std", allow_zero=True)
     x = ops.convert_to_tensor(x)
-    return ops.clip(x + std * random.normal(ops.shape(x), dtype=x.dtype, seed=seed), 0.0, 1.0)
+    return ops.clip(x + std * _draw("normal", ops.shape(x), x.dtype, seed), 0.0, 1.0)
 
 
 def salt_and_pepper(x, fraction=0.2, seed=None):
@@ -28,7 +39,7 @@ def salt_and_pepper(x, fraction=0.2, seed=None):
     x = ops.convert_to_tensor(x)
     shape = ops.shape(x)
     pixel_shape = tuple(shape[:-1]) + (1,) if len(x.shape) >= 3 else shape
-    u = random.uniform(pixel_shape, dtype=x.dtype, seed=seed)
+    u = _draw("uniform", pixel_shape, x.dtype, seed)
     hit = ops.cast(u < fraction, x.dtype)
     salt = ops.cast(u < fraction / 2.0, x.dtype)  # half of the hits (u uniform on [0, fraction))
     return x * (1.0 - hit) + salt

@@ -1,7 +1,6 @@
-"""Shared checks for every autoencoder model: fit/evaluate, save/load/resume, MirroredStrategy parity."""
+"""Shared checks for every autoencoder model: fit/evaluate, save/load/resume (parity: tests/test_parity.py)."""
 import keras
 import numpy as np
-import tensorflow as tf
 
 
 def tiny_digits(n=64, n_val=32):
@@ -45,32 +44,3 @@ def assert_fit_evaluate_save_load_resume(build, x, x_val, tmp_path):
         np.testing.assert_allclose(wb.numpy(), wa.numpy(), rtol=1e-6, atol=1e-7, err_msg=wa.path)
     assert int(loaded.optimizer.iterations.numpy()) == steps + 1
     return model, loaded
-
-
-def _two_steps(build, x, strategy):
-    keras.utils.set_random_seed(0)
-    if strategy is None:
-        model = build()
-    else:
-        with strategy.scope():
-            model = build()
-    # Plain SGD: Adam's first step is ±lr whatever the gradient's scale, so it would hide a
-    # gradient summed instead of averaged over the replicas.
-    model.compile(optimizer=keras.optimizers.SGD(0.05))
-    ds = tf.data.Dataset.from_tensor_slices(x).batch(len(x))  # fit splits each batch over the replicas
-    history = model.fit(ds, epochs=2, verbose=0).history
-    return history, [w.numpy() for w in model.trainable_weights]
-
-
-def assert_mirrored_parity(build, x, strategy, atol=1e-5):
-    """Two training steps on one batch: losses (both steps) and weights agree between one
-    device and MirroredStrategy over two logical CPUs. The second step's losses depend on
-    the first step's gradients, so they check the replica gradient reduction too."""
-    one, w_one = _two_steps(build, x, None)
-    two, w_two = _two_steps(build, x, strategy)
-    assert set(one) == set(two)
-    for k in one:
-        np.testing.assert_allclose(two[k], one[k], rtol=1e-5, atol=atol, err_msg=k)
-    for a, b in zip(w_one, w_two):
-        np.testing.assert_allclose(b, a, rtol=1e-4, atol=atol)
-    return one

@@ -3,7 +3,7 @@ import pytest
 from keras import ops
 
 from cv2course.autoencoders import ae, losses, vae
-from tests.autoencoders.roundtrip import assert_fit_evaluate_save_load_resume, assert_mirrored_parity, tiny_digits
+from tests.autoencoders.roundtrip import assert_fit_evaluate_save_load_resume, tiny_digits
 
 SHAPE = (16, 16, 1)
 
@@ -43,18 +43,6 @@ def test_sampling_layer_draws_have_the_encoder_mean_and_variance():
 def test_vae_fits_validates_round_trips_and_resumes(tmp_path):
     x, x_val = tiny_digits()
     assert_fit_evaluate_save_load_resume(tiny_vae, x, x_val, tmp_path)
-
-
-def test_vae_mirrored_strategy_matches_one_device(mirrored):
-    x, _ = tiny_digits(32)
-
-    def build():
-        model = tiny_vae()
-        model.epsilon_fn = smooth_epsilon
-        return model
-
-    logs = assert_mirrored_parity(build, x, mirrored)
-    assert set(logs) == {"loss", "reconstruction", "kl"}
 
 
 def test_test_step_terms_are_the_closed_forms_on_encoder_outputs():

@@ -1,4 +1,4 @@
-"""EDSR, WDSR (a, b), SRResNet: shapes at every scale, pixel shuffle, weight norm, save/load, parity."""
+"""EDSR, WDSR (a, b), SRResNet: shapes at every scale, pixel shuffle, weight norm, save/load (parity: tests/test_parity.py)."""
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -6,7 +6,6 @@ import tensorflow as tf
 import keras
 
 from tests.autoencoders.fixtures.before_after import assert_old_file_loads_and_resumes, assert_trains_as_recorded
-from tests.distributed import assert_logs_close, first_step_logs
 from tests.sr.fixtures import before_after
 from cv2course.sr.edsr import edsr
 from cv2course.sr.inference import model_scale, super_resolve
@@ -108,21 +107,6 @@ def test_save_load_round_trip_resumes_training(tmp_path, name):
     a = model.train_on_batch(lr, hr)
     b = loaded.train_on_batch(lr, hr)
     assert a == pytest.approx(b, rel=1e-5)  # the optimizer state came back too
-
-
-@pytest.mark.parametrize("name", ["edsr", "wdsr_a"])
-def test_mirrored_strategy_step_matches_one_device(mirrored, name):
-    rng = np.random.default_rng(3)
-    batch = (rng.random((4, 8, 8, 3)).astype(np.float32), rng.random((4, 16, 16, 3)).astype(np.float32))
-
-    def build():
-        model = BUILDERS[name](2)
-        model.compile(keras.optimizers.Adam(1e-3), "mae")
-        return model
-
-    one = first_step_logs(build, batch)
-    two = first_step_logs(build, batch, strategy=mirrored)
-    assert_logs_close(one, two)
 
 
 @pytest.mark.parametrize("name", ["edsr", "wdsr_a", "wdsr_b", "srresnet"])
