@@ -36,9 +36,10 @@ The pair does: the number of iterations L-BFGS needs to reach Adam's loss differ
 to pair (about 140 vs 270 in the earlier runs). And the ratios were wall times on a shared machine, which moves them
 further: in one run here, package Adam (the tutorial's algorithm, per-step cost equal within
 a few per cent) took 0.60 T of wall time but 0.93 T of CPU time because the load changed
-between the two runs. Read the CPU ratios. What makes a pair hard was not isolated; a
-candidate not tested here is the tutorial's γ·J_TV, an L1 term (Σ|Δ pixel|) that dominates
-L* on some pairs ("TV share") and suits L-BFGS's smooth curvature model badly.
+between the two runs. Read the CPU ratios. What makes a pair hard was not isolated; it is
+not the share of the total-variation term in L* (the run of 2 December: lecture pair 88 %,
+L-BFGS 0.50 T of CPU; chelsea + immunohistochemistry 84 %, 0.65; astronaut + gravel 76 %,
+L* not reached within T).
 
 Coarse to fine is not the package's default: with the course preset from the content image it
 reached a given full-size loss later than one size at equal CPU time (chelsea +
