@@ -65,3 +65,29 @@ def replica_seed(seed, stream=0):
     seed = tf.convert_to_tensor(seed)
     offset = tf.cast(stream, seed.dtype) + tf.cast(1000003, seed.dtype) * tf.cast(replica_id(), seed.dtype)
     return tf.cast(seed + tf.stack([tf.zeros_like(offset), offset]), tf.int32)
+
+
+def patch_keras_multi_worker_logs():
+    """Let Keras 3's ``fit`` run under ``MultiWorkerMirroredStrategy``: call once per worker,
+    before ``fit``.
+
+    Keras (3.15) averages each step's scalar logs over replicas with
+    ``strategy.reduce("MEAN", v, axis=0)``, which fails on scalars there ("Invalid reduction
+    dimension 0 for input with 0 dimensions", tensorflow/tensorflow#72388). This replaces that
+    one reduction, for that strategy only, by the mean over replicas (``axis=None``). It patches
+    a private Keras function: remove it once Keras fixes the reduction.
+    """
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import trainer
+
+    keras_reduce = trainer.reduce_per_replica
+    if getattr(keras_reduce, "cv2course_patched", False):
+        return
+
+    def reduce_per_replica(values, strategy, reduction):
+        if reduction == "auto" and isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            return tf.nest.map_structure(lambda v: strategy.reduce("MEAN", v, axis=None), values)
+        return keras_reduce(values, strategy, reduction)
+
+    reduce_per_replica.cv2course_patched = True
+    trainer.reduce_per_replica = reduce_per_replica

@@ -26,7 +26,9 @@ def main(index, ports, out, names):
 
     from tests import distributed
 
-    mean_logs_over_workers()
+    from cv2course.distribute import patch_keras_multi_worker_logs
+
+    patch_keras_multi_worker_logs()
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     assert strategy.num_replicas_in_sync == len(ports), strategy.num_replicas_in_sync
     arrays = {}
@@ -41,23 +43,6 @@ def main(index, ports, out, names):
     with open(tmp, "wb") as f:
         np.savez(f, **arrays)
     os.replace(tmp, out)
-
-
-def mean_logs_over_workers():
-    """Work around Keras 3's fit under MultiWorkerMirroredStrategy: it reduces each step's scalar
-    logs with ``strategy.reduce("MEAN", v, axis=0)``, which fails ("Invalid reduction dimension 0
-    for input with 0 dimensions", tensorflow/tensorflow#72388). Here: the mean over replicas, axis=None."""
-    import tensorflow as tf
-    from keras.src.backend.tensorflow import trainer
-
-    keras_reduce = trainer.reduce_per_replica
-
-    def reduce_per_replica(values, strategy, reduction):
-        if reduction == "auto" and isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-            return tf.nest.map_structure(lambda v: strategy.reduce("MEAN", v, axis=None), values)
-        return keras_reduce(values, strategy, reduction)
-
-    trainer.reduce_per_replica = reduce_per_replica
 
 
 if __name__ == "__main__":
