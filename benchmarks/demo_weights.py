@@ -34,7 +34,7 @@ SNAPSHOT = 8
 
 def quality(images, real, extractor, classifier, labels=None):
     """{fd, classes_covered, label_agreement} of generated images against real ones."""
-    from cv2course.gans.callbacks import classes_covered
+    from cv2course.metrics.mode_collapse import classes_covered
     from cv2course.metrics.features import fd_of
 
     pred = classifier.predict(images, verbose=0, batch_size=256).argmax(1)

@@ -246,7 +246,8 @@ def wgan_samples(seed, pretrained=None):
 def mode_collapse(seed):
     import matplotlib.pyplot as plt
 
-    from cv2course.gans.callbacks import ModeCollapseMonitor, class_histogram
+    from cv2course.gans.callbacks import ModeCollapseMonitor
+    from cv2course.metrics.mode_collapse import class_histogram
     from cv2course.data import digits
 
     runs = _wgans(seed)

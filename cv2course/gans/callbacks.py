@@ -12,8 +12,7 @@ import keras
 import numpy as np
 
 from cv2course.checks import check_positive
-from cv2course.metrics.mode_collapse import (class_entropy, class_histogram,  # noqa: F401  (also imported from here)
-                                             classes_covered, mean_pairwise_distance)
+from cv2course.metrics.mode_collapse import class_entropy, classes_covered, mean_pairwise_distance
 
 
 def _generate(model, z, labels):
