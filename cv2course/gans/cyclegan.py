@@ -351,7 +351,8 @@ class CycleGAN(MultiNetworkModel):
 
         With ``decay_steps`` the learning rate is :class:`LinearDecay`: constant for
         ``constant_steps`` (default: as many as ``decay_steps``, the paper's 100 + 100
-        epochs), then linear to 0. ``jit_compile`` (default on) compiles the step with XLA.
+        epochs), then linear to 0. ``jit_compile=True`` compiles the step with XLA (off by default:
+        slower on a CPU, and its compile takes minutes).
         """
         check_positive(learning_rate, "learning_rate")
         if decay_steps is None and constant_steps is not None:

@@ -12,8 +12,9 @@ class TwoPlayerModel(MultiNetworkModel):
     (DCGAN's Adam(2e-4, β1 = 0.5) unless a model's paper says otherwise)."""
 
     optimizer_names = ("discriminator_optimizer", "generator_optimizer")
-    # XLA is available (compile(jit_compile=True)) but off by default: on the 2-core CPU it measured
-    # 1.5-5x slower per step than the plain graph (benchmarks/gans.py --speed), plus its compile time.
+    # XLA is available (compile(jit_compile=True)) but off by default: on the 2-core CPU (oneDNN on) it
+    # measured 1.05-1.6x slower per step than the plain graph, on the package's networks and on keras-io's
+    # (benchmarks/gans.py --speed), plus its compile time.
     default_jit_compile = False
     # Files saved before the common base named the optimizers d_optimizer / g_optimizer.
     legacy_optimizer_names = {"d_optimizer": "discriminator_optimizer", "g_optimizer": "generator_optimizer"}
