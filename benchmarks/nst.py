@@ -2,6 +2,12 @@
 
     nice python benchmarks/nst.py --data /work/shared/data/nst \\
         [--pairs chelsea:immunohistochemistry astronaut:gravel] [--size 256] [--adam-steps 300] [--seed 0]
+    nice python benchmarks/nst.py --data /work/shared/data/nst --equal-time    # the default's question
+
+``--equal-time`` asks what ``cv2course stylize`` should do by default, with its own loss (the
+``"course"`` preset, 100 L-BFGS steps): it runs one size for 100 steps (time t1), coarse to fine
+with the same 100 steps split 63 + 23 + 14, and coarse to fine given t1 of wall time, and prints
+each one's full-size loss (lower is better) and time.
 
 For each pair (the lecture pair tuebingen.jpg + starry_night.jpg from ``--data`` when given,
 then ``--pairs`` of files or scikit-image sample names, CONTENT:STYLE), at ``--size`` px
@@ -41,10 +47,17 @@ not the share of the total-variation term in L* (the run of 2 December: lecture 
 L-BFGS 0.50 T of CPU; chelsea + immunohistochemistry 84 %, 0.65; astronaut + gravel 76 %,
 L* not reached within T).
 
-Coarse to fine is not the package's default: with the course preset from the content image it
-reached a given full-size loss later than one size at equal CPU time (chelsea +
-immunohistochemistry, 256 px: 11.8 after its 63 + 23 + 14 iterations and 27 CPU s, one size
-7.5 at 27 CPU s), and here its time to L* ranged from about half the tutorial's to more.
+Coarse to fine is not the package's default: with stylize's own loss (the course preset) it
+ends worse than one size at equal wall time on all three pairs (``--equal-time``, idle machine,
+2 December; full-size loss, one size 100 steps = 1.00):
+
+    pair                               one size    c2f 63+23+14       c2f at one size's time
+    tuebingen + starry_night 256x192   38.7 s      2.53 (15.2 s)      1.07
+    chelsea + immunohistochemistry     34.6 s      3.34 (13.4 s)      1.19
+    astronaut + gravel 256x256         47.2 s      3.09 (17.6 s)      1.22
+
+With the tutorial's loss (whose L1 total variation is most of L*), it is the faster L-BFGS:
+see the table of the time-to-quality run.
 """
 import argparse
 import sys
@@ -186,6 +199,35 @@ def run_pair(content_spec, style_spec, args):
     return rows
 
 
+def equal_time_pair(content_spec, style_spec, args):
+    """(name, seconds, full-size loss) for stylize's default and the two coarse-to-fine variants."""
+    from cv2course.data import image_from, resize_image
+    from cv2course.nst import StyleTransfer
+    from cv2course.nst.transfer import long_side_size, split_steps
+    from cv2course.settings import set_seed
+
+    set_seed(args.seed)
+    content, style = (image_from(s) for s in (content_spec, style_spec))
+    content, style = (resize_image(img, long_side_size(img, args.size)) for img in (content, style))
+    st = StyleTransfer.from_preset("course", size=None)
+    steps = st.steps
+    split = split_steps(steps, 3)
+    st.run(content, style, steps=1, levels=1, verbose=0)  # trace every shape before the clocks start
+    st.run(content, style, steps=(1, 1, 1), verbose=0)
+    one = st.run(content, style, levels=1, verbose=0)
+    rows = [(f"one size, {steps} steps", one.seconds, one.history["total"][-1])]
+    c2f = st.run(content, style, steps=split, verbose=0)
+    rows.append((f"coarse to fine, {' + '.join(map(str, split))}", c2f.seconds, c2f.history["total"][-1]))
+    timed = st.run(content, style, steps=split[:2] + (100 * steps,), verbose=0, max_seconds=one.seconds)
+    rows.append((f"coarse to fine, {one.seconds:.0f} s", timed.seconds, timed.history["total"][-1]))
+    names = " + ".join(Path(str(s)).stem for s in (content_spec, style_spec))
+    print(f"\n{names}, {content.shape[1]}x{content.shape[0]} px, course preset ({st.weights_label})")
+    print(f"{'run':32} {'seconds':>8} {'full-size loss':>15} {'vs one size':>12}")
+    for name, seconds, loss in rows:
+        print(f"{name:32} {seconds:8.1f} {loss:15.5g} {loss / rows[0][2]:12.2f}", flush=True)
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="folder with tuebingen.jpg and starry_night.jpg (the lecture pair)")
@@ -193,6 +235,8 @@ def main(argv=None):
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--adam-steps", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--equal-time", action="store_true",
+                        help="the course preset: one size vs coarse to fine at stylize's budget (see above)")
     args = parser.parse_args(argv)
 
     pairs = []
@@ -207,6 +251,10 @@ def main(argv=None):
         if spec.count(":") != 1:
             raise SystemExit(f"--pairs: expected CONTENT:STYLE, got {spec!r}")
         pairs.append(tuple(spec.split(":")))
+    if args.equal_time:
+        for content, style in pairs:
+            equal_time_pair(content, style, args)
+        return 0
     summary = []
     for content, style in pairs:
         rows = run_pair(content, style, args)
