@@ -4,6 +4,7 @@
     python benchmarks/gans.py --models gan wgan_gp --scale 0.5
     python benchmarks/gans.py --quick         # a smoke run (a few steps each)
     nice python benchmarks/gans.py --speed    # s/step: plain, XLA, bfloat16, keras-io (gan_step_times.py)
+    python benchmarks/gans.py --speed --models gan gan_keras_io_nets    # also on keras-io's own networks
 
 Columns: generator steps, seconds per generator step (wall clock, this CPU), the
 digits-classifier Fréchet distance "FD (digits-cnn)" of 1,000 samples to the 300 test digits
@@ -133,8 +134,9 @@ def run_cyclegan(quick, seed=0):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="+", default=list(BUDGETS) + ["sgan", "cyclegan"],
-                        choices=list(BUDGETS) + ["sgan", "cyclegan"])
+    parser.add_argument("--models", nargs="+", default=None,
+                        choices=list(BUDGETS) + ["sgan", "cyclegan", "gan_keras_io_nets"],
+                        help="default: every model (gan_keras_io_nets, keras-io's networks, only with --speed)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every step budget")
     parser.add_argument("--quick", action="store_true", help="a few steps per model (smoke test)")
     parser.add_argument("--seed", type=int, default=0)
@@ -146,7 +148,8 @@ def main(argv=None):
     if args.speed:
         import gan_step_times
 
-        return gan_step_times.main(args.models, args.rounds, args.steps)
+        return gan_step_times.main(args.models or gan_step_times.MODELS, args.rounds, args.steps)
+    args.models = args.models or list(BUDGETS) + ["sgan", "cyclegan"]
     if args.quick:
         from cv2course import settings
 
