@@ -158,7 +158,7 @@ def main(argv=None):
             f"test -ELBO {logs['loss']:.2f} = rec {logs['reconstruction']:.2f} + KL {logs['kl']:.2f} (per image)")
 
     print()
-    print(f"| model | code | test MSE / pixel | s / epoch | note |")
+    print("| model | code | test MSE / pixel | s / epoch | note |")
     print("|---|---:|---:|---:|---|")
     for model, code, mse, sec, extra in rows:
         sec_s = "" if np.isnan(sec) else f"{sec:.2f}"
