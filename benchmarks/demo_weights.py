@@ -27,6 +27,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run_log import tee  # noqa: E402
 
 N_EVAL = 1000
 SNAPSHOT = 8
@@ -205,13 +208,7 @@ def main():
     from cv2course.data import digits
     from cv2course.metrics.features import get_extractor
 
-    logfile = open(args.log, "a") if args.log else None
-
-    def log(msg):
-        print(msg, flush=True)
-        if logfile:
-            logfile.write(msg + "\n")
-            logfile.flush()
+    log = tee(args.log)
 
     real, labels = digits(28, "train")
     test = digits(28, "test")[0]

@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run_log import tee  # noqa: E402
 
 SCALE_AUGMENTATION = (1.0, 0.9, 0.8, 0.7, 0.6)
 
@@ -131,13 +134,7 @@ def main():
     from cv2course.sr.train import export_model
 
     data = Path(args.data)
-    logfile = open(args.log, "a") if args.log else None
-
-    def log(msg):
-        print(msg, flush=True)
-        if logfile:
-            logfile.write(msg + "\n")
-            logfile.flush()
+    log = tee(args.log)
 
     if args.evaluate:
         models = {s: load_model(Path(args.evaluate) / f"edsr_x{s}.keras") for s in args.scales}
