@@ -3,9 +3,11 @@
 A topic module registers exercises with :func:`exercise`: the reference (the package's
 own function), the public cases ``cases()`` that ``check`` shows, and ``hidden(rng)``,
 random cases of the same kinds that only the grader draws (from a seed the student's
-kernel never sees). ``check(name, fn)`` runs ``fn`` on the public cases in the student's
-own process and prints ✓ or ✗ with the first failing case and a hint: it helps, it does
-not grade. Grading (:mod:`cv2course.exercises.grader`) uses the same
+kernel never sees), the progressive ``hints`` (:mod:`.hints`) and the classic ``slips``
+it recognises (:mod:`.diagnosis`). ``check(name, fn)`` runs ``fn`` on the public cases in
+the student's own process and prints ✓ or ✗ with every failing case (up to
+:data:`MAX_SHOWN`), the slip each one matches by name, and the next hint: it helps, it
+does not grade. Grading (:mod:`cv2course.exercises.grader`) uses the same
 :func:`compare_values`, but in the grader's process, on values it computed itself.
 
 The comparison accepts only real, finite numbers of the expected shape and kind (an
@@ -18,10 +20,13 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from cv2course.i18n import tr
+
 EXERCISES = {}
 TOPIC_MODULES = ("convnets", "gans", "metrics", "nst", "sr", "vae")
 WIRE_TYPES = {}  # class name -> class, for case arguments that are objects (see wire.py)
 MAX_DEPTH, MAX_ITEMS = 4, 1000
+MAX_SHOWN = 3  # failing cases that check() prints
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,7 +34,7 @@ class Exercise:
     name: str
     reference: Callable
     cases: Callable  # () -> list of (args tuple, kwargs dict): the public cases
-    hint: str
+    hints: tuple  # English texts, a first nudge first, then the slide's formula (never the code)
     topic: str
     description: str = ""
     rtol: float = 1e-5
@@ -37,6 +42,12 @@ class Exercise:
     hidden: Optional[Callable] = None  # (np.random.Generator) -> list of (args, kwargs)
     expected: Optional[Callable] = None  # the reference's output -> the value to compare with
     accept: Optional[Callable] = None  # the student's plain output -> the value to compare
+    slips: tuple = ()  # diagnosis.Slip: the classic slips this exercise names, before diagnosis.COMMON
+
+    @property
+    def hint(self):
+        """The first hint, in the student's language."""
+        return tr(self.hints[0])
 
     def expected_value(self, args, kwargs):
         """The reference's answer on one case, as plain arrays (see :func:`plain`)."""
@@ -55,6 +66,8 @@ class CheckResult:
     name: str
     status: str  # "passed", "failed", "not attempted"
     message: str = ""
+    failures: list = dataclasses.field(default_factory=list)  # CaseFailure, every failing case
+    cases: int = 0  # how many public cases ran
 
     @property
     def passed(self):
@@ -64,13 +77,33 @@ class CheckResult:
         return self.passed
 
 
+@dataclasses.dataclass
+class CaseFailure:
+    index: int  # 1-based
+    case: str  # describe_case of the arguments
+    reason: str  # what differs (compare_values) or the exception raised
+    diagnosis: Optional[str] = None  # the named slip (diagnosis.diagnose), when one matches
+    slip: Optional[str] = None  # its key
+
+    def __str__(self):
+        return tr("case {index} ({case}): {reason}", index=self.index, case=self.case, reason=self.reason)
+
+
 def exercise(name, reference, cases, hint, description="", rtol=1e-5, atol=1e-6, topic=None, hidden=None,
-             expected=None, accept=None):
-    """Register exercise ``name``; ``cases()`` gives the public (args, kwargs) pairs, ``hidden(rng)`` more."""
+             expected=None, accept=None, slips=()):
+    """Register exercise ``name``; ``cases()`` gives the public (args, kwargs) pairs, ``hidden(rng)`` more.
+
+    ``hint``: one English text or a sequence of them (a first nudge, then the slide's formula);
+    ``slips``: the :class:`~cv2course.exercises.diagnosis.Slip` s this exercise names.
+    """
     if name in EXERCISES and EXERCISES[name].reference is not reference:
         raise ValueError(f"exercise {name!r} is registered twice")
     topic = topic or reference.__module__
-    EXERCISES[name] = Exercise(name, reference, cases, hint, topic, description, rtol, atol, hidden, expected, accept)
+    hints = (hint,) if isinstance(hint, str) else tuple(hint)
+    if not hints:
+        raise ValueError(f"exercise {name!r} needs at least one hint")
+    EXERCISES[name] = Exercise(name, reference, cases, hints, topic, description, rtol, atol, hidden, expected, accept,
+                               tuple(slips))
     return EXERCISES[name]
 
 
@@ -89,7 +122,7 @@ def load_all():
 
 def get(name):
     """The registered exercise ``name`` (imports its topic module only, when needed)."""
-    from cv2course.exercises.assignments import CATALOGUE
+    from cv2course.exercises.grading.assignments import CATALOGUE
 
     if name not in EXERCISES and name in CATALOGUE:  # one topic, not all of them (and TensorFlow)
         importlib.import_module(f"cv2course.exercises.{CATALOGUE[name][0]}")
@@ -104,8 +137,10 @@ def list_exercises():
 
 
 def hint(name):
-    """The hint of exercise ``name`` (printed and returned)."""
-    text = get(name).hint
+    """The next hint of exercise ``name``: a nudge first, then the slide's formula (printed and returned)."""
+    from cv2course.exercises.hints import next_hint
+
+    text = next_hint(get(name))
     print(text)
     return text
 
@@ -205,40 +240,86 @@ def describe_case(args, kwargs):
             return repr(v)[:60]
         if a.size > 8:
             return f"array{a.shape}"
-        return np.array2string(a, precision=4) if a.ndim else repr(a.item())
+        return " ".join(np.array2string(a, precision=4).split()) if a.ndim else repr(a.item())
 
     return ", ".join([short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()])
 
 
+def _run_case(ex, fn, index, args, kwargs):
+    """None when ``fn`` matches the reference on one case, else a :class:`CaseFailure`."""
+    from cv2course.exercises.diagnosis import find_slip
+
+    expected = ex.expected_value(args, kwargs)
+    where = describe_case(args, kwargs)
+    try:
+        got = fn(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # a student's bug is a failed case, not a crash
+        return CaseFailure(index, where, tr("raised {error}: {detail}", error=type(exc).__name__, detail=exc))
+    if got is None:
+        return CaseFailure(index, where, compare_values(expected, None))
+    try:
+        got = plain(got)
+        msg = ex.compare(expected, got)
+    except TypeError as exc:
+        return CaseFailure(index, where, str(exc))
+    if not msg:
+        return None
+    slip = find_slip(ex, expected, got, args, kwargs)
+    return CaseFailure(index, where, msg, slip.explain(args, kwargs) if slip else None, slip.key if slip else None)
+
+
 def check(name, fn, verbose=True):
-    """Run ``fn`` on exercise ``name``'s public cases against the reference; print ✓/✗; return the result."""
+    """Run ``fn`` on exercise ``name``'s public cases against the reference; print ✓/✗; return the result.
+
+    Every case runs; the failing ones (up to :data:`MAX_SHOWN` printed) each say what differs
+    and which classic slip explains it, if one does; then the next hint.
+    """
+    from cv2course.exercises.hints import next_hint
+
     ex = get(name)
     if not callable(fn):
         raise TypeError(f"fn must be the function to check, got {type(fn).__name__}")
-    result = None
-    for i, (args, kwargs) in enumerate(ex.cases()):
-        expected = ex.expected_value(args, kwargs)
-        try:
-            got = fn(*args, **kwargs)
-        except NotImplementedError:
-            result = CheckResult(name, "not attempted", "the function still raises NotImplementedError")
-            break
-        except Exception as exc:  # a student's bug is a failed case, not a crash
-            result = CheckResult(name, "failed", f"case {i + 1} ({describe_case(args, kwargs)}) raised "
-                                                 f"{type(exc).__name__}: {exc}")
-            break
-        try:
-            msg = ex.compare(expected, plain(got))
-        except TypeError as exc:
-            msg = str(exc)
-        if msg:
-            result = CheckResult(name, "failed", f"case {i + 1} ({describe_case(args, kwargs)}): {msg}")
-            break
-    if result is None:
-        result = CheckResult(name, "passed", "all cases match the reference")
+    cases, failures = ex.cases(), []
+    try:
+        for i, (args, kwargs) in enumerate(cases):
+            failure = _run_case(ex, fn, i + 1, args, kwargs)
+            if failure:
+                failures.append(failure)
+    except NotImplementedError:
+        result = CheckResult(name, "not attempted", tr("the function still raises NotImplementedError"),
+                             cases=len(cases))
+    else:
+        if failures:
+            message = "\n".join(str(f) + (f" → {f.diagnosis}" if f.diagnosis else "") for f in failures)
+            result = CheckResult(name, "failed", message, failures, len(cases))
+        else:
+            result = CheckResult(name, "passed", tr("all cases match the reference"), cases=len(cases))
     if verbose:
-        mark = {"passed": "✓", "failed": "✗", "not attempted": "·"}[result.status]
-        print(f"{mark} {name}: {result.status}" + ("" if result.passed else f" — {result.message}"))
+        print(render(result))
         if result.status == "failed":
-            print(f"  hint: {ex.hint}")
+            print("  " + next_hint(ex))
     return result
+
+
+def render(result):
+    """The text ``check`` prints for a :class:`CheckResult` (without the hint)."""
+    mark = {"passed": "✓", "failed": "✗", "not attempted": "·"}[result.status]
+    status = {"passed": tr("passed"), "failed": tr("failed"), "not attempted": tr("not attempted")}[result.status]
+    if result.status != "failed":
+        return f"{mark} {result.name}: {status}" + ("" if result.passed else f" — {result.message}")
+    lines = [f"{mark} {result.name}: {status} — " + tr("{failed} of {total} cases differ from the reference",
+                                                      failed=len(result.failures), total=result.cases)]
+    keys = {f.slip for f in result.failures}
+    same = len(result.failures) > 1 and len(keys) == 1 and None not in keys  # one slip explains them all
+    for failure in result.failures[:MAX_SHOWN]:
+        lines.append(f"  {failure}")
+        if failure.diagnosis and not same:
+            lines.append("    → " + failure.diagnosis)
+    hidden = len(result.failures) - MAX_SHOWN
+    if hidden > 0:
+        lines.append("  " + tr("… and {count} more failing case(s)", count=hidden))
+    if same:
+        lines.append("  → " + tr("every failing case: {diagnosis}", diagnosis=result.failures[-1].diagnosis))
+    return "\n".join(lines)
