@@ -5,7 +5,7 @@ Each subcommand lives in its own module, listed in ``COMMAND_MODULES``; a module
 ``set_defaults(func=run)``. Modules import heavy libraries inside ``run`` so that
 ``cv2course --help`` stays fast.
 
-Global options (``--quick``, ``--seed``) are accepted before and after the subcommand:
+Global options (``--quick``, ``--seed``, ``--lang``) are accepted before and after the subcommand:
 ``cv2course --quick figures -o D`` and ``cv2course figures --quick -o D`` are the same.
 """
 import argparse
@@ -24,16 +24,19 @@ COMMAND_MODULES = (
     "cv2course.exercises.cli",
 )
 
-GLOBAL_DEFAULTS = {"quick": False, "seed": 0}
+GLOBAL_DEFAULTS = {"quick": False, "seed": 0, "lang": None}
 
 
 def add_global_options(parser, defaults):
-    """``--quick`` and ``--seed`` on ``parser``. The subcommands get them with ``argparse.SUPPRESS``
+    """``--quick``, ``--seed`` and ``--lang`` on ``parser``. The subcommands get them with ``argparse.SUPPRESS``
     defaults, so an option given before the subcommand is not reset by the subcommand's parser."""
     parser.add_argument("--quick", action="store_true", default=defaults["quick"],
                         help="quick mode: small sizes and few steps (same as CV2COURSE_QUICK=1)")
     parser.add_argument("--seed", type=int, default=defaults["seed"], metavar="N",
                         help="random seed (default 0; same seed, same result)")
+    parser.add_argument("--lang", choices=("en", "es"), default=defaults["lang"],
+                        help="language of messages, feedback and figures (default: $CV2COURSE_LANG, else en; "
+                             "grading: the notebook's language)")
 
 
 def build_parser():
@@ -105,6 +108,10 @@ def main(argv=None):
         from cv2course import settings
 
         settings.set_quick(True)
+    if args.lang:
+        from cv2course.i18n import set_language
+
+        set_language(args.lang)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

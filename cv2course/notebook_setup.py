@@ -43,17 +43,24 @@ def colab_base():
     return (os.environ.get("CV2COURSE_COLAB_BASE") or "").rstrip("/")
 
 
-def install_cell_source(spec=None):
-    """The install cell: pip-installs ``spec`` on Colab only (elsewhere the package is installed already)."""
+def install_cell_source(spec=None, lang="en"):
+    """The install cell: pip-installs ``spec`` on Colab only (elsewhere the package is installed already),
+    and makes ``lang`` the language of ``check()`` and the figures unless ``CV2COURSE_LANG`` says otherwise."""
     spec = spec or pip_spec()
     return (
         "# On Colab, install the cv2course release this notebook was written for; elsewhere nothing happens.\n"
         "# Set the environment variable CV2COURSE_PIP_SPEC to install another build (see the README).\n"
         "import os, sys\n"
+        f'os.environ.setdefault("CV2COURSE_LANG", "{lang}")  # the language of check() and the figures\n'
         'if "google.colab" in sys.modules:\n'
         f'    pip_spec = os.environ.get("CV2COURSE_PIP_SPEC", "{spec}")\n'
         '    get_ipython().run_line_magic("pip", f\'install -q "{pip_spec}"\')'
     )
+
+
+def notebook_language(relative_path):
+    """"es" for a notebook under ``notebooks/es/``, else "en"."""
+    return "es" if "es" in Path(relative_path).parts[:2] else "en"
 
 
 def badge_target(relative_path, base=None):
@@ -77,9 +84,10 @@ def title_cell_source(source, relative_path, base=None):
     return "\n".join([lines[0], "", badge_markdown(relative_path, base)] + ([""] + rest if rest else []))
 
 
-def notebook_cells(nb, relative_path):
-    """(title source, install source) that ``nb`` should start with."""
-    return title_cell_source(nb.cells[0].source, relative_path), install_cell_source()
+def notebook_cells(nb, relative_path, lang=None):
+    """(title source, install source) that ``nb`` should start with (``lang``: from the path if None)."""
+    lang = lang or notebook_language(relative_path)
+    return title_cell_source(nb.cells[0].source, relative_path), install_cell_source(lang=lang)
 
 
 def update(path, root, check=False):

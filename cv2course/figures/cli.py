@@ -13,13 +13,15 @@ from pathlib import Path
 def write_index(out_dir, rows):
     """index.html listing every figure with its caption (written atomically)."""
     from cv2course.atomic import atomic_path
+    from cv2course.i18n import language, tr
 
     items = "\n".join(
         f'<figure id="{html.escape(r["name"])}"><img src="{html.escape(r["file"])}" style="max-width:100%">'
-        f'<figcaption><b>{html.escape(r["name"])}</b> ({html.escape(r["lecture"])}): {html.escape(r["caption"])}'
+        f'<figcaption><b>{html.escape(r["name"])}</b> ({html.escape(r["lecture"])}): {html.escape(tr(r["caption"]))}'
         f"</figcaption></figure>" for r in rows)
-    page = (f"<!doctype html><meta charset='utf-8'><title>cv2course slide figures</title>"
-            f"<h1>cv2course slide figures</h1>\n{items}\n")
+    title = html.escape(tr("cv2course slide figures"))
+    page = (f"<!doctype html><html lang='{language()}'><meta charset='utf-8'><title>{title}</title>"
+            f"<h1>{title}</h1>\n{items}\n")
     with atomic_path(Path(out_dir) / "index.html") as tmp:
         tmp.write_text(page, encoding="utf-8")
 
