@@ -1,7 +1,7 @@
 """Auto-graded exercises: ``check(name, fn)``, ``hint(name)``, ``list_exercises()``.
 
 Each topic module registers exercises whose reference is the package's own function;
-``cv2course grade`` (:mod:`cv2course.exercises.grader`) scores a whole notebook.
+``cv2course grade`` (:mod:`cv2course.exercises.grading`, the other room) scores a whole notebook.
 """
 from cv2course.lazy import lazy_exports
 

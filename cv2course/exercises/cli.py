@@ -22,7 +22,7 @@ MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "not run": "�
 
 
 def _parse(args):
-    from cv2course.exercises import grader
+    from cv2course.exercises.grading import grader
 
     if args.jobs is not None:
         try:
@@ -43,7 +43,7 @@ def _parse(args):
         except ValueError:
             raise ValueError(f"--hidden-seed must be a whole number, got {args.hidden_seed!r}") from None
     if args.assignment is not None:
-        from cv2course.exercises.assignments import load_assignment
+        from cv2course.exercises.grading.assignments import load_assignment
 
         options["assignment"] = load_assignment(args.assignment)
     return options, int(args.jobs or 1)
@@ -131,7 +131,7 @@ def _write_outputs(reports, args):
 
 
 def run(args):
-    from cv2course.exercises import grader
+    from cv2course.exercises.grading import grader
 
     submissions = list(args.submissions)
     if args.json and args.json.endswith(".ipynb"):  # `grade --json a.ipynb`: the flag alone, then a notebook

@@ -7,9 +7,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from cv2course.exercises import assignments, core, wire
+from cv2course.exercises import core
+from cv2course.exercises.grading import assignments, wire
 from cv2course.exercises.core import check, compare_values, exercise, plain
-from cv2course.exercises.static_scan import scan
+from cv2course.exercises.grading.static_scan import scan
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_honest_notebook_full_marks_fractional_timeout_and_no_grader_secrets(tmp
 
 
 def test_without_landlock_the_run_still_grades_and_says_so(tmp_path):
-    from cv2course.exercises.grader import grade
+    from cv2course.exercises.grading.grader import grade
 
     report = grade(notebook(tmp_path / "student.ipynb", HONEST_CONVNETS), assignment="convnets", timeout=30,
                    landlock=False)

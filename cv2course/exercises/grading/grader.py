@@ -100,8 +100,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cv2course.exercises import assignments as assignment_specs
-from cv2course.exercises import wire
+from cv2course.exercises.grading import assignments as assignment_specs
+from cv2course.exercises.grading import wire
 
 DEFAULT_MEMORY = 4 * 2 ** 30
 SETUP_TIMEOUT = 300.0
@@ -363,7 +363,7 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
     memory = parse_memory(memory) if isinstance(memory, str) else int(memory)
     seed = secrets.randbits(63) if seed is None else int(seed)
 
-    from cv2course.exercises.static_scan import scan
+    from cv2course.exercises.grading.static_scan import scan
 
     reference_files, reference_packages = _reference_info()
     found = scan(cells, assignment.tasks, [p for _, p in assignment_specs.CATALOGUE.values()])
@@ -400,7 +400,7 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
         if STOPPING.is_set():
             raise KeyboardInterrupt("grading was stopped")
         with open(run_dir / "private" / "supervisor.log", "wb") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "cv2course.exercises.supervisor", str(run_dir)],
+            proc = subprocess.Popen([sys.executable, "-m", "cv2course.exercises.grading.supervisor", str(run_dir)],
                                     cwd=run_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=log, start_new_session=True)
         with _ACTIVE_LOCK:

@@ -1,4 +1,4 @@
-"""Start a sandboxed IPython kernel: ``python -m cv2course.exercises.kernel_launcher LIMITS.json -f CONNECTION``.
+"""Start a sandboxed IPython kernel: ``python -m cv2course.exercises.grading.kernel_launcher LIMITS.json -f CONNECTION``.
 
 Sets the memory limit (``RLIMIT_DATA``: private writable memory, which TensorFlow's large
 but unused address-space reservations do not count against, unlike ``RLIMIT_AS``) and the
@@ -22,7 +22,7 @@ def main(argv):
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"], limits["file_size"]))  # no file fills the disk
-    from cv2course.exercises import landlock
+    from cv2course.exercises.grading import landlock
 
     abi = landlock.abi_version() if limits.get("landlock", True) else 0
     applied = {"landlock_abi": abi, "memory": limits["memory"], "cpu": cpu}

@@ -120,7 +120,7 @@ def _write(path, data):
 
 def call(function, in_dir, out_dir):
     """Call the notebook's ``function`` on each case in ``in_dir``; write case<i>.json (+ .npy) to ``out_dir``."""
-    from cv2course.exercises import wire
+    from cv2course.exercises.grading import wire
 
     out = Path(out_dir)
     fn = vars(sys.modules["__main__"]).get(function)

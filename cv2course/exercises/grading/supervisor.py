@@ -1,4 +1,4 @@
-"""One grading run's supervisor: ``python -m cv2course.exercises.supervisor RUN_DIR``.
+"""One grading run's supervisor: ``python -m cv2course.exercises.grading.supervisor RUN_DIR``.
 
 The grader starts one supervisor per submission, in a clean environment. The supervisor
 makes itself a child subreaper, so every process the run starts -- the kernel, its
@@ -111,7 +111,7 @@ class Kernel:
         write_connection_file(str(connection), ip="127.0.0.1", key=secrets.token_hex(16).encode())
         log = open(self.run_dir / "private" / "kernel.log", "ab")
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", "cv2course.exercises.kernel_launcher", str(kernel_dir / "limits.json"),
+            [sys.executable, "-m", "cv2course.exercises.grading.kernel_launcher", str(kernel_dir / "limits.json"),
              "-f", str(connection)], cwd=self.spec["scratch"], env=self.spec["env"], stdin=subprocess.DEVNULL,
             stdout=log, stderr=log)
         log.close()
@@ -185,7 +185,7 @@ class Kernel:
 
 def _setup_code(spec):
     lines = ["import sys, os"] + [f"import {m}" for m in spec["preload"]] + [
-        "import cv2course.exercises.kernel_side as _cv2course_kernel_side",
+        "import cv2course.exercises.grading.kernel_side as _cv2course_kernel_side",
         f"_cv2course_kernel_side.install({spec['scratch']!r}, {spec['audit']!r}, {spec['reference_files']!r}, "
         f"{spec['reference_packages']!r}, {spec['library']!r})",
         "del _cv2course_kernel_side"]
@@ -193,7 +193,7 @@ def _setup_code(spec):
 
 
 def _phase(kernel, kind, value):
-    kernel.run(f"__import__('cv2course.exercises.kernel_side', fromlist=['phase']).phase({kind!r}, {value!r})", 10)
+    kernel.run(f"__import__('cv2course.exercises.grading.kernel_side', fromlist=['phase']).phase({kind!r}, {value!r})", 10)
 
 
 class Run:
@@ -274,7 +274,7 @@ class Run:
         shutil.copytree(self.run_dir / "private" / "stage" / task["exercise"], in_dir)
         out_dir.mkdir()
         _phase(self.kernel, "exercise", task["exercise"])
-        code = (f"__import__('cv2course.exercises.kernel_side', fromlist=['call'])"
+        code = (f"__import__('cv2course.exercises.grading.kernel_side', fromlist=['call'])"
                 f".call({task['function']!r}, {str(in_dir)!r}, {str(out_dir)!r})")
         outcome = self.kernel.run(code, max(0.1, min(self.spec["timeout"], self.remaining())))
         status = outcome["status"]
