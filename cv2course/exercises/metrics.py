@@ -2,6 +2,8 @@
 import numpy as np
 
 from cv2course.exercises.core import exercise
+from cv2course.exercises.diagnosis import LOG2, answer, times, wrong
+from cv2course.i18n import tr
 from cv2course.metrics.divergences import earth_movers_distance_1d, js_divergence, kl_divergence
 from cv2course.metrics.frechet import frechet_distance
 from cv2course.metrics.inception import inception_score
@@ -72,31 +74,94 @@ def _score_alone(got):
     return got
 
 
+def _kl(p, q):
+    p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1) / q), 0.0)))
+
+
+def _is_reversed(probs, splits=1):
+    probs = np.asarray(probs, np.float64)
+    marginal = probs.mean(axis=0)
+    return float(np.exp(np.mean([_kl(marginal, row) for row in probs])))
+
+
+def _fd(mu1, sigma1, mu2, sigma2, mean_power=2, cross=2.0, root=True):
+    import scipy.linalg
+
+    cov = scipy.linalg.sqrtm(sigma1 @ sigma2).real if root else sigma1 @ sigma2
+    return (np.linalg.norm(np.asarray(mu1) - mu2) ** mean_power + np.trace(sigma1) + np.trace(sigma2)
+            - cross * np.trace(cov))
+
+
 exercise("kl_divergence", kl_divergence, topic="metrics", cases=_distribution_pairs, hidden=_hidden_distribution_pairs,
-         hint="KL(P‖Q) = Σ p·log(p/q) with the natural log; skip the bins where p = 0 (0·log 0 = 0), "
-              "e.g. with np.where(p > 0, ...). Keep the order: P weighs the log-ratio.",
+         hint=(tr("KL(P‖Q) weighs the log-ratio of the two distributions by P, bin by bin. Bins where P is 0 add "
+                  "nothing (0 · log 0 = 0), and the order of P and Q matters.", lang="en"),
+               tr("Slide: D_KL(P‖Q) = Σ_x P(x) log(P(x)/Q(x)) with the natural log ln, the sum over the bins "
+                  "where P(x) > 0.", lang="en")),
+         slips=(wrong("kl_swapped", lambda p, q: _kl(q, p),
+                      tr("this is KL(Q‖P): P and Q are swapped; KL is not symmetric, P weighs the log-ratio",
+                         lang="en")),
+                LOG2),
          description="Kullback-Leibler divergence of two discrete distributions p and q (natural log).")
 
 exercise("js_divergence", js_divergence, topic="metrics", cases=_distribution_pairs, hidden=_hidden_distribution_pairs,
-         hint="M = (P + Q)/2, then JS = ½ KL(P‖M) + ½ KL(Q‖M). It is the divergence, not its square root "
-              "(scipy.spatial.distance.jensenshannon returns the root).",
+         hint=(tr("Jensen-Shannon compares each distribution with their average M, with KL, and averages the two "
+                  "results. It is symmetric and finite even where one distribution has zeros.", lang="en"),
+               tr("Slide: D_JS(p‖q) = ½ D_KL(p‖(p+q)/2) + ½ D_KL(q‖(p+q)/2), natural log. The divergence itself, "
+                  "not its square root.", lang="en")),
+         slips=(answer("js_root", np.sqrt,
+                       tr("this is the Jensen-Shannon distance, the square root of the divergence (what "
+                          "scipy.spatial.distance.jensenshannon returns): return the divergence", lang="en")),
+                times("js_no_half", 2,
+                      tr("your answer is the expected one × 2: the two KL terms are each weighted by ½", lang="en")),
+                wrong("js_symmetrised_kl", lambda p, q: 0.5 * (_kl(p, q) + _kl(q, p)),
+                      tr("this is ½ (KL(P‖Q) + KL(Q‖P)), the symmetrised KL: JS compares each with the mixture "
+                         "M = (P + Q)/2", lang="en")),
+                LOG2),
          description="Jensen-Shannon divergence of two discrete distributions (natural log).")
 
 exercise("earth_movers_distance_1d", earth_movers_distance_1d, topic="metrics", cases=_histogram_pairs,
          hidden=_hidden_distribution_pairs,
-         hint="On a line with unit spacing the EMD is the area between the cumulative distributions: "
-              "Σ |cumsum(p) − cumsum(q)|. Not Σ |p − q|, which ignores how far mass moves.",
+         hint=(tr("The EMD is the least total mass × distance moved to turn one histogram into the other. On a "
+                  "line, the mass that must cross the gap between positions k and k + 1 is the difference of the "
+                  "two cumulative distributions there.", lang="en"),
+               tr("EMD(P, Q) = Σ_k |F_P(k) − F_Q(k)| with F_P(k) = Σ_{i ≤ k} P(i), the cumulative distribution "
+                  "(positions one unit apart).", lang="en")),
+         slips=(wrong("emd_no_cumulative", lambda p, q: np.sum(np.abs(np.asarray(p, float) - q)),
+                      tr("this is Σ |P − Q|, the total variation ×2: it ignores how far the mass moves; compare the "
+                         "cumulative distributions", lang="en")),
+                wrong("emd_no_abs", lambda p, q: np.sum(np.cumsum(p) - np.cumsum(q)),
+                      tr("you added signed differences of the cumulative distributions: take their absolute values",
+                         lang="en"))),
          description="Earth Mover's distance of two histograms over positions 0, 1, 2, ...")
 
 exercise("inception_score", inception_score, topic="metrics", cases=_probability_sets,
          hidden=_hidden_probability_sets, expected=lambda score: score.mean, accept=_score_alone,
-         hint="p(y) = mean over rows of p(y|x); IS = exp(mean over rows of KL(p(y|x) ‖ p(y))). "
-              "Mind zero probabilities (0·log 0 = 0) and the exp at the end.",
+         hint=(tr("A good generator gives confident predictions (p(y|x) peaked) that cover all classes (p(y) flat): "
+                  "the IS measures how far each p(y|x) is from the marginal p(y), on average, then exponentiates.",
+                  lang="en"),
+               tr("IS = exp(1/N Σ_x KL(p(y|x) ‖ p(y))) with p(y) = 1/N Σ_x p(y|x), natural log, 0 · log 0 = 0.",
+                  lang="en")),
+         slips=(answer("is_no_exp", np.log,
+                       tr("this is log IS, the mean KL: the exp at the end is missing", lang="en")),
+                wrong("is_kl_reversed", _is_reversed,
+                      tr("you computed KL(p(y) ‖ p(y|x)): the KL runs from each prediction p(y|x) to the marginal "
+                         "p(y)", lang="en"))),
          description="Inception Score of an (N, K) array of class probabilities, one split "
                      "(return the score, or (score, 0.0)).")
 
 exercise("frechet_distance", frechet_distance, topic="metrics", cases=_gaussian_pairs,
          hidden=_hidden_gaussian_pairs, rtol=1e-6,
-         hint="FD = ‖μ₁ − μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr (Σ₁Σ₂)^½; scipy.linalg.sqrtm gives the matrix square "
-              "root (take its real part). The mean term is squared, and the cross term counts twice.",
+         hint=(tr("The Fréchet distance of two Gaussians adds a term for the means and a term for the covariances; "
+                  "the covariance term needs a matrix square root (not an element-wise one).", lang="en"),
+               tr("FD = ‖μ₁ − μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr (Σ₁Σ₂)^½: the mean term squared, the cross term twice, "
+                  "the real part of the matrix square root.", lang="en")),
+         slips=(wrong("fd_mean_not_squared", lambda *a: _fd(*a, mean_power=1),
+                      tr("the mean term is ‖μ₁ − μ₂‖, not squared: FD uses ‖μ₁ − μ₂‖²", lang="en")),
+                wrong("fd_cross_once", lambda *a: _fd(*a, cross=1.0),
+                      tr("the cross term counts once: FD subtracts 2 Tr (Σ₁Σ₂)^½", lang="en")),
+                wrong("fd_no_matrix_root", lambda *a: _fd(*a, root=False),
+                      tr("the square root of Σ₁Σ₂ is missing: FD subtracts 2 Tr (Σ₁Σ₂)^½, a matrix square root",
+                         lang="en"))),
          description="Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2).")

@@ -2,7 +2,9 @@
 import numpy as np
 
 from cv2course.exercises.core import exercise
-from cv2course.sr.evaluate import psnr
+from cv2course.exercises.diagnosis import answer, times, wrong
+from cv2course.i18n import tr
+from cv2course.sr.evaluate import psnr, psnr_values, rgb_to_y, shave
 from cv2course.sr.pixel_shuffle import pixel_shuffle
 
 
@@ -40,16 +42,60 @@ def _channel_stacks():
             ((rng.random((1, 2, 2, 48)).astype(np.float32), 4), {})]
 
 
+def _psnr_unrounded(hr, sr, scale):
+    return psnr_values(shave(rgb_to_y(hr), scale), shave(rgb_to_y(sr), scale))
+
+
+def _pixel_shuffle_variant(x, scale, swap=True, channels_first=False):
+    x = np.asarray(x)
+    n, h, w, c = x.shape
+    out = c // (scale * scale)
+    if channels_first:  # channel index read as c·r² + r·i + j instead of (r·i + j)·C + c
+        x = x.reshape(n, h, w, out, scale, scale).transpose(0, 1, 2, 4, 5, 3)
+    else:
+        x = x.reshape(n, h, w, scale, scale, out)
+    x = x.transpose(0, 1, 3, 2, 4, 5) if swap else x
+    return x.reshape(n, h * scale, w * scale, out)
+
+
+PEAK_ONE = 20 * np.log10(255.0)
+
 exercise("psnr", psnr, topic="sr", cases=_image_pairs, hidden=_hidden_image_pairs,
-         hint="Round sr to 8 bits (np.round(sr * 255) / 255); Y = 16 + 65.481 R + 128.553 G + 24.966 B on both; "
-              "drop `scale` pixels on every side; PSNR = 10·log10(255² / MSE) — the peak is 255 because Y is "
-              "in [0, 255], not 1.",
+         hint=(tr("The papers do not compare RGB images: they round the output to 8 bits, compare only the "
+                  "luminance Y, and ignore a border of `scale` pixels, where the network has no context. Then "
+                  "PSNR compares the mean squared error with the largest possible value.", lang="en"),
+               tr("Y = 16 + 65.481 R + 128.553 G + 24.966 B (in [0, 255]) on the 8-bit images, `scale` pixels "
+                  "shaved from every side, PSNR = 10 · log₁₀(255² / MSE) dB.", lang="en")),
+         slips=(answer("psnr_peak_one", lambda e: e - PEAK_ONE,
+                       tr("your answer is the expected one − 48.13 dB = 20 log₁₀ 255: you used the peak 1 on Y "
+                          "values in [0, 255]; the peak is 255", lang="en")),
+                times("psnr_natural_log", np.log(10),
+                      tr("your answer is the expected one × ln 10 ≈ 2.303: PSNR uses log₁₀, not the natural log",
+                         lang="en")),
+                times("psnr_twenty", 2,
+                      tr("your answer is the expected one × 2: 10 · log₁₀(255²/MSE) = 20 · log₁₀(255/√MSE); you "
+                         "doubled it (20 with the squared ratio)", lang="en")),
+                wrong("psnr_rgb", lambda hr, sr, scale: psnr(hr, sr, scale, rgb=True),
+                      tr("this is the PSNR on the RGB channels: the papers compare the Y channel only", lang="en")),
+                wrong("psnr_no_shave", lambda hr, sr, scale: psnr(hr, sr, 0),
+                      tr("you did not shave the border: drop `scale` pixels from each of the four sides first",
+                         lang="en")),
+                wrong("psnr_not_rounded", _psnr_unrounded,
+                      tr("you did not round sr to 8 bits: the papers score the saved 8-bit image", lang="en"))),
          description="psnr(hr, sr, scale): PSNR in dB of RGB [0, 1] images on the SR papers' protocol "
                      "(8-bit output, Y channel, `scale` border pixels shaved).")
 
 exercise("pixel_shuffle", pixel_shuffle, topic="sr", cases=_channel_stacks, hidden=_hidden_channel_stacks,
-         hint="Reshape (n, h, w, r·r·C) to (n, h, w, r, r, C), swap the w and first r axes with "
-              "transpose(0, 1, 3, 2, 4, 5), and reshape to (n, h·r, w·r, C). Compare with "
-              "tf.nn.depth_to_space(x, r).",
+         hint=(tr("At each low-resolution position the r² · C channels fill an r × r block of the output: split "
+                  "the channel axis into (row in the block, column in the block, channel), then put the row in the "
+                  "block next to the image row and the column in the block next to the image column.", lang="en"),
+               tr("out[b, r·y + i, r·x + j, c] = in[b, y, x, (r·i + j)·C + c], TensorFlow's depth_to_space.",
+                  lang="en")),
+         slips=(wrong("shuffle_not_interleaved", lambda x, scale: _pixel_shuffle_variant(x, scale, swap=False),
+                      tr("you reshaped without moving the block's row next to the image row: the blocks come out "
+                         "scrambled; the row i in the block must sit beside y, the column j beside x", lang="en")),
+                wrong("shuffle_channels_first", lambda x, scale: _pixel_shuffle_variant(x, scale, channels_first=True),
+                      tr("you read the channel index as c·r² + r·i + j: depth_to_space's order is (r·i + j)·C + c "
+                         "(the output channel varies fastest)", lang="en"))),
          description="pixel_shuffle(x, scale): rearrange (n, h, w, scale²·C) into (n, scale·h, scale·w, C) "
                      "as TensorFlow's depth_to_space does.")

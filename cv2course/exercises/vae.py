@@ -4,6 +4,8 @@ import numpy as np
 from cv2course.autoencoders.losses import vae_kl
 from cv2course.autoencoders.vae import reparameterize
 from cv2course.exercises.core import exercise
+from cv2course.exercises.diagnosis import scaled, wrong
+from cv2course.i18n import tr
 
 
 def _reparameterize_cases():
@@ -35,14 +37,35 @@ def _kl_cases():
     return cases
 
 
+def _kl_per_unit(z_mean, z_log_var):
+    return -0.5 * (1 + np.asarray(z_log_var) - np.square(z_mean) - np.exp(z_log_var))
+
+
 exercise("reparameterize", reference=reparameterize, cases=_reparameterize_cases, hidden=_hidden_reparameterize,
-         hint="The encoder gives log σ², not σ: σ = exp(½ · log σ²). Then z = μ + σ · ε, element by element. "
-              "With log σ² = log 4 (σ = 2) and ε = 1, z = μ + 2.",
+         hint=(tr("The encoder gives the log-variance, not the standard deviation: turn it into σ first. The noise "
+                  "ε is then scaled by σ and shifted by μ, element by element.", lang="en"),
+               tr("z = μ + σ ⊙ ε with σ = exp(½ · log σ²). With log σ² = log 4 (σ = 2) and ε = 1, z = μ + 2.",
+                  lang="en")),
+         slips=(wrong("variance_not_std", lambda m, lv, e: m + np.exp(lv) * e,
+                      tr("you scaled ε by the variance σ² = exp(log σ²): scale by the standard deviation "
+                         "σ = exp(½ log σ²), the square root of the variance", lang="en")),
+                wrong("log_var_as_std", lambda m, lv, e: m + lv * e,
+                      tr("you used log σ² itself as σ: σ = exp(½ log σ²)", lang="en")),
+                wrong("minus_noise", lambda m, lv, e: m - np.exp(0.5 * lv) * e,
+                      tr("you subtracted σ ⊙ ε: z = μ + σ ⊙ ε", lang="en"))),
          description="reparameterize(z_mean, z_log_var, epsilon) -> z = μ + σ ⊙ ε with σ = exp(½ log σ²); "
                      "arrays of shape (batch, latent_dim).")
 exercise("vae_kl", reference=vae_kl, cases=_kl_cases, hidden=_hidden_kl,
-         hint="KL[N(μ, σ²) ‖ N(0, I)] = −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²): sum over the latent units "
-              "(axis=-1), one value per example, no mean over the batch. It is 0 when μ = 0 and log σ² = 0, "
-              "and never negative.",
+         hint=(tr("The KL of a diagonal Gaussian to N(0, I) has a closed form, one term per latent unit, added up: "
+                  "one value per example. It is 0 when μ = 0 and log σ² = 0, and never negative.", lang="en"),
+               tr("KL[N(μ, σ²) ‖ N(0, I)] = −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²), the sum over the latent units "
+                  "j, no mean over the batch.", lang="en")),
+         slips=(scaled("kl_mean_over_units", lambda m, lv: 1 / np.shape(m)[-1],
+                       tr("your answer is the expected one ÷ latent_dim (× {factor}): you averaged over the latent "
+                          "units; the KL sums them", lang="en")),
+                wrong("kl_mean_over_batch", lambda m, lv: _kl_per_unit(m, lv).sum(axis=-1).mean(),
+                      tr("you averaged over the batch: return one KL per example, shape (batch,)", lang="en")),
+                wrong("kl_sum_over_batch", lambda m, lv: _kl_per_unit(m, lv).sum(),
+                      tr("you summed over the batch too: return one KL per example, shape (batch,)", lang="en"))),
          description="vae_kl(z_mean, z_log_var) -> per-example KL divergence to the standard normal prior, "
                      "shape (batch,).")
