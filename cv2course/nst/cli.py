@@ -62,7 +62,7 @@ def run(args):
         save_image(args.output, result.image)
     h = result.history
     print(f"wrote {args.output} ({result.image.shape[1]}x{result.image.shape[0]}) in {result.seconds:.1f} s: "
-          f"{steps} {args.optimizer or st.optimizer} steps, preset {args.preset}, {result.weights_label}")
+          f"{steps} {args.optimizer or st.settings.optimizer} steps, preset {args.preset}, {result.weights_label}")
     print(f"loss {h['total'][0]:.4g} -> {h['total'][-1]:.4g} (content {h['content'][-1]:.4g}, "
           f"style {h['style'][-1]:.4g}, tv {h['tv'][-1]:.4g})")
     return 0

@@ -51,10 +51,13 @@ def gram_matrix(a):
     return tf.matmul(A, A, transpose_b=True)
 
 
-def normalized_gram(a):
-    """G / (n_H·n_W): the Gram matrix per position, comparable between image sizes."""
+def normalized_gram(a, gram=None):
+    """G / (n_H·n_W): the Gram matrix per position, comparable between image sizes.
+
+    ``gram``: the function giving G of an (n_H, n_W, n_C) activation (default :func:`gram_matrix`).
+    """
     a = _single(a, "a")
-    return gram_matrix(a) / _positions(a)
+    return tf.convert_to_tensor((gram or gram_matrix)(a), tf.float32) / _positions(a)
 
 
 def style_cost_from_grams(gram_S, gram_G):
@@ -95,7 +98,8 @@ def style_cost(a_S, a_G, layer_weights):
     """J_style(S, G) = Σ_l λ^[l] · J_style^[l](S, G).
 
     ``a_S`` and ``a_G`` map layer names to activations; ``layer_weights`` maps the same
-    names to λ^[l] (the slides use 0.2 for each of five layers).
+    names to λ^[l] (the presets use 0.2 for each of five layers, Gatys et al.'s w_l = 1/5; the slides
+    leave λ^[l] open).
     """
     missing = [name for name in layer_weights if name not in a_S or name not in a_G]
     if missing:

@@ -9,6 +9,7 @@ from cv2course.nst import StyleTransfer, losses, preset
 from cv2course.nst.tutorial_reference import tutorial_loss
 
 STYLE_LAYERS = [f"block{b}_conv1" for b in range(1, 6)]
+LR_GD = 1e-3  # plain gradient descent on these costs: 1e-2 already overshoots (J rises 100-fold)
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +179,7 @@ def test_adam_reuses_its_traced_step_and_starts_afresh_on_every_run(extractor, i
 
 
 def test_split_steps_and_level_shapes():
-    from cv2course.nst.transfer import level_shapes, split_steps
+    from cv2course.nst.pyramid import level_shapes, split_steps
 
     for steps in (3, 7, 100, 301):
         split = split_steps(steps, 3)
@@ -211,7 +212,7 @@ def test_coarse_to_fine_starts_each_level_from_the_last_and_ends_at_full_size(ex
     # an int is split over the levels (64 px has two: 32 and 64 px); levels=1 is one size, the default
     assert max(st.run(content, style, steps=4, verbose=0).history["level"]) == 1
     assert set(st.run(content, style, steps=2, levels=1, verbose=0).history["level"]) == {0}
-    assert StyleTransfer(arch="vgg16", weights="bundled", optimizer="lbfgs").levels == 1
+    assert StyleTransfer(arch="vgg16", weights="bundled", optimizer="lbfgs").settings.levels == 1
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
@@ -228,3 +229,58 @@ def test_a_callback_can_end_the_run(extractor, images, optimizer):
     result = st.run(content, style, steps=10, verbose=0, callback=stop_at_two, callback_every=1)
     assert result.history["step"] == [0, 1, 2]
     np.testing.assert_allclose(result.image, seen[2], atol=1e-6)
+
+
+def keras_ops_gram(a):
+    """G = A·Aᵀ written with keras.ops, for an activation (n_H, n_W, n_C) or (1, n_H, n_W, n_C)."""
+    import keras
+
+    A = keras.ops.reshape(a, (-1, keras.ops.shape(a)[-1]))
+    return keras.ops.matmul(keras.ops.transpose(A), A)
+
+
+def test_a_gram_matrix_function_replaces_the_default_in_targets_and_costs(extractor, images):
+    content, style = images
+    image = tf.constant(np.random.default_rng(2).uniform(size=(1, 32, 40, 3)).astype(np.float32))
+    default = make(extractor, content_layers="block4_conv2", beta=0.05)
+    ours = make(extractor, content_layers="block4_conv2", beta=0.05, gram_matrix=keras_ops_gram)
+    expected = default.costs(image, default.targets(content, style))
+    got = ours.costs(image, ours.targets(content, style))
+    for name in ("style", "total"):
+        np.testing.assert_allclose(float(got[name]), float(expected[name]), rtol=1e-4)
+    # the function is what is used: a Gram that doubles only the generated image's changes the cost
+    calls = []
+
+    def counting_gram(a):
+        calls.append(1)
+        return keras_ops_gram(a) * (2.0 if len(calls) > len(STYLE_LAYERS) else 1.0)
+
+    doubled = make(extractor, content_layers="block4_conv2", beta=0.05, gram_matrix=counting_gram)
+    cost = float(doubled.costs(image, doubled.targets(content, style))["style"])
+    assert len(calls) == 2 * len(STYLE_LAYERS) and cost > 1.5 * float(expected["style"])
+    # and it is differentiable, so run() can use it
+    result = ours.run(content, style, steps=2, optimizer="lbfgs", verbose=0)
+    assert result.history["total"][-1] < result.history["total"][0]
+    with pytest.raises(TypeError, match="gram_matrix"):
+        make(extractor, gram_matrix="gram")
+
+
+def test_gradient_descent_from_noise_is_the_slides_procedure(extractor, images):
+    """Random G, then G := G − lr·∂J/∂G (clipped to [0, 1]): J goes down, one evaluation per step."""
+    content, style = images
+    st = make(extractor, content_layers="block4_conv2", beta=0.05)
+    result = st.run(content, style, steps=8, init="noise", optimizer="gradient_descent", learning_rate=LR_GD,
+                    verbose=0)
+    h = result.history
+    assert h["step"] == list(range(9)) and h["evaluations"] == list(range(1, 10))
+    assert np.all(np.diff(h["total"]) < 0), h["total"]
+    assert 0 <= result.image.min() and result.image.max() <= 1
+    # the start is noise, not the content image: the content cost starts high
+    assert h["content"][0] > 2 * h["content"][-1] or h["total"][0] > 2 * h["total"][-1]
+    # one gradient step by hand from the same start gives history step 1
+    noise = np.random.default_rng(0).uniform(0.0, 1.0, size=content.shape).astype(np.float32)
+    terms, grad = st.value_and_grad()(tf.constant(noise[None]), st.targets(content, style))
+    np.testing.assert_allclose(float(terms["total"]), h["total"][0], rtol=1e-5)
+    one = np.clip(noise - LR_GD * grad.numpy()[0], 0, 1)
+    np.testing.assert_allclose(float(st.costs(tf.constant(one[None]), st.targets(content, style))["total"]),
+                               h["total"][1], rtol=1e-4)
