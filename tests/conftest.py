@@ -35,3 +35,10 @@ def seeded():
 
     set_seed(0)
     return 0
+
+
+@pytest.fixture(scope="session")
+def executed_notebooks(tmp_path_factory):
+    """A folder where the notebook tests leave their executed copies (``NAME.ipynb``, ``es/NAME.ipynb``,
+    ``exercises/...``), so that the course-site test builds from them instead of executing again."""
+    return tmp_path_factory.mktemp("executed-notebooks")
