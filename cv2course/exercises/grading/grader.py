@@ -201,7 +201,7 @@ def _stage(assignment, stage_dir, seed):
 # --- the sandbox --------------------------------------------------------------------------------
 
 def _package_dir():
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]  # cv2course/
 
 
 def _kernel_env(scratch, quick):
