@@ -85,7 +85,7 @@ exercise("conv2d", reference=cnn_basics.conv2d, cases=_conv_cases, hidden=_hidde
                   "Windows start every `stride` pixels; the slides' convolution does not flip the filter.",
                   lang="en"),
                tr("o[i, j, k] = Σ_a,b,c x_p[i·s + a, j·s + b, c] · w[a, b, c, k] + b_k, with x_p the input padded "
-                  "by p zeros. The slide's volume gives o[:, :, 0] = [[−4, −4, −3], [−8, −10, −1], [−2, −1, −1]].",
+                  "by p zeros. On the slide's volume the first output channel is [[−4, −4, −3], [−8, −10, −1], [−2, −1, −1]].",
                   lang="en")),
          slips=(wrong("conv_flipped", _flipped_conv,
                       tr("you flipped the filter (the textbook convolution): the slides' convolution is a "
@@ -98,8 +98,9 @@ exercise("max_pool", reference=cnn_basics.max_pool, cases=_pool_cases(cnn_basics
          hidden=_hidden_pools,
          hint=(tr("Max pooling keeps the largest value of each f × f window; the windows move s pixels at a time "
                   "and every channel is pooled on its own.", lang="en"),
-               tr("out[i, j, c] = max over a, b < f of x[i·s + a, j·s + b, c], with ⌊(n − f) / s⌋ + 1 outputs per "
-                  "side. The slide's matrix gives [[100, 184], [12, 45]].", lang="en")),
+               tr("Each output is the maximum of the f × f values of its window, the windows starting every s "
+                  "pixels: ⌊(n − f) / s⌋ + 1 outputs per side. The slide's matrix gives [[100, 184], [12, 45]].",
+                  lang="en")),
          slips=(wrong("pool_stride_one", lambda x, f=2, s=2: cnn_basics.max_pool(x, f, 1),
                       tr("your windows move 1 pixel at a time: they move s pixels (the stride)", lang="en")),
                 wrong("pool_average", lambda x, f=2, s=2: cnn_basics.avg_pool(x, f, s),
@@ -109,8 +110,8 @@ exercise("avg_pool", reference=cnn_basics.avg_pool, cases=_pool_cases(cnn_basics
          hidden=_hidden_pools,
          hint=(tr("Average pooling is max pooling with the mean of each window instead of its largest value.",
                   lang="en"),
-               tr("out[i, j, c] = 1/f² Σ_a,b<f x[i·s + a, j·s + b, c]. The slide's matrix gives [[36.5, 80], "
-                  "[12, 15]] (the slide prints 36).", lang="en")),
+               tr("Each output is 1/f² times the sum of the f × f values of its window, the windows starting every "
+                  "s pixels. The slide's matrix gives [[36.5, 80], [12, 15]] (the slide prints 36).", lang="en")),
          slips=(scaled("pool_sum", lambda x, f=2, s=2: f * f,
                        tr("your answer is the expected one × f² = {factor}: you summed each window; average pooling "
                           "divides by the f² values in it", lang="en")),

@@ -311,8 +311,8 @@ def render(result):
         return f"{mark} {result.name}: {status}" + ("" if result.passed else f" — {result.message}")
     lines = [f"{mark} {result.name}: {status} — " + tr("{failed} of {total} cases differ from the reference",
                                                       failed=len(result.failures), total=result.cases)]
-    keys = {f.slip for f in result.failures}
-    same = len(result.failures) > 1 and len(keys) == 1 and None not in keys  # one slip explains them all
+    texts = {f.diagnosis for f in result.failures}
+    same = len(result.failures) > 1 and len(texts) == 1 and None not in texts  # one diagnosis explains them all
     for failure in result.failures[:MAX_SHOWN]:
         lines.append(f"  {failure}")
         if failure.diagnosis and not same:

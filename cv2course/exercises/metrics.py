@@ -108,8 +108,8 @@ exercise("kl_divergence", kl_divergence, topic="metrics", cases=_distribution_pa
 exercise("js_divergence", js_divergence, topic="metrics", cases=_distribution_pairs, hidden=_hidden_distribution_pairs,
          hint=(tr("Jensen-Shannon compares each distribution with their average M, with KL, and averages the two "
                   "results. It is symmetric and finite even where one distribution has zeros.", lang="en"),
-               tr("Slide: D_JS(p‖q) = ½ D_KL(p‖(p+q)/2) + ½ D_KL(q‖(p+q)/2), natural log. The divergence itself, "
-                  "not its square root.", lang="en")),
+               tr("Slide: D_JS(p‖q) = ½ D_KL(p‖M) + ½ D_KL(q‖M) with M the mixture ½ p + ½ q, natural log. The "
+                  "divergence itself, not its square root.", lang="en")),
          slips=(answer("js_root", np.sqrt,
                        tr("this is the Jensen-Shannon distance, the square root of the divergence (what "
                           "scipy.spatial.distance.jensenshannon returns): return the divergence", lang="en")),
