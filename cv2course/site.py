@@ -40,6 +40,7 @@ mathjax_path = "mathjax/{mathjax}"
 html_theme = "alabaster"
 html_theme_options = {{"show_powered_by": False, "show_relbars": True}}
 html_static_path = []
+html_favicon = "favicon.png"
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
@@ -137,12 +138,18 @@ def _notebooks(folder, lang):
     return sorted(base.glob("[0-9][0-9]_*.ipynb")), sorted((base / "exercises").glob("*.ipynb"))
 
 
-def _strip_outputs(src, dst):
+def _site_copy(src, dst, lang, strip_outputs=False):
+    """``src`` written to ``dst`` for the site: the Colab badge becomes a text link (the badge image is on
+    another host), and with ``strip_outputs`` the code cells keep no output (exercise statements)."""
     import nbformat
 
+    from cv2course.notebook_setup import BADGE_ALT, BADGE_IMAGE
+
     nb = nbformat.read(src, as_version=4)
+    label = "Abrir en Colab" if lang == "es" else "Open in Colab"
+    nb.cells[0].source = nb.cells[0].source.replace(f"[![{BADGE_ALT}]({BADGE_IMAGE})]", f"[{label}]")
     for cell in nb.cells:
-        if cell.cell_type == "code":
+        if strip_outputs and cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     nbformat.write(nb, str(dst))
 
@@ -157,9 +164,9 @@ def build_language(out, lang, notebooks, executed, figure_dir, glossary, work):
     (src / "_templates").mkdir()
     lectures, exercises = _notebooks(notebooks, lang)
     for nb in lectures:
-        shutil.copy(executed[nb.name], src / "lectures" / nb.name)
+        _site_copy(executed[nb.name], src / "lectures" / nb.name, lang)
     for nb in exercises:
-        _strip_outputs(nb, src / "exercises" / nb.name)
+        _site_copy(nb, src / "exercises" / nb.name, lang, strip_outputs=True)
     shutil.copytree(figure_dir, src / "figures")
     (src / "figures.md").write_text(gallery_page(figure_dir, lang), encoding="utf-8")
     (src / "glossary.md").write_text(glossary_page(glossary, lang), encoding="utf-8")
@@ -168,6 +175,7 @@ def build_language(out, lang, notebooks, executed, figure_dir, glossary, work):
     (src / "conf.py").write_text(CONF.format(title=TITLES[lang], lang=lang, mathjax=MATHJAX_FILE) +
                                  'templates_path = ["_templates"]\n', encoding="utf-8")
     (src / "_templates" / "layout.html").write_text(LAYOUT, encoding="utf-8")
+    write_favicon(src / "favicon.png")
     app = Sphinx(str(src), str(src), str(Path(out) / lang), str(Path(work) / f"doctrees-{lang}"), "html",
                  status=None, warning=None, freshenv=True)
     app.build()
@@ -175,9 +183,21 @@ def build_language(out, lang, notebooks, executed, figure_dir, glossary, work):
         raise RuntimeError(f"the {lang} site did not build (Sphinx status {app.statuscode})")
 
 
+def write_favicon(path):
+    """A 32-px icon (without one, browsers ask the server for /favicon.ico and log a 404)."""
+    import numpy as np
+    from PIL import Image
+
+    y, x = np.mgrid[:32, :32]
+    ring = np.abs(np.hypot(x - 15.5, y - 15.5) - 11) < 3
+    rgb = np.where(ring[..., None], [40, 90, 160], [255, 255, 255]).astype(np.uint8)
+    Image.fromarray(rgb).save(path)
+
+
 def chooser_page(langs):
     links = " · ".join(f'<a href="{lang}/index.html" hreflang="{lang}">{LANGUAGE_NAMES[lang]}</a>' for lang in langs)
     return (f"<!doctype html><html lang='es'><meta charset='utf-8'><title>{html.escape(TITLES['es'])}</title>"
+            f"<link rel='icon' href='{langs[0]}/_static/favicon.png'>"
             f"<h1>{html.escape(TITLES['es'])}</h1><p>{links}</p></html>\n")
 
 

@@ -121,12 +121,10 @@ def test_every_page_loads_without_console_errors_images_and_formulas_render(buil
             problems.append(f"{page}: images not loaded {broken[:3]}")
         if errors:
             problems.append(f"{page}: console errors {errors[:3]}")
-        if rendered < 0:
-            problems.append(f"{page}: MathJax did not start ({rendered})")
         formulas[page] = rendered
         source = (built_site / page).read_text(encoding="utf-8")
-        if ("\\(" in source or "\\[" in source) and rendered == 0:
-            problems.append(f"{page}: has TeX but no rendered formula")
+        if ("\\(" in source or "\\[" in source) and rendered <= 0:
+            problems.append(f"{page}: has TeX but no rendered formula (MathJax: {rendered})")
     assert not problems, problems
     assert formulas["es/lectures/02_neural_style_transfer.html"] > 0 and formulas["en/lectures/05_gan.html"] > 0
 
