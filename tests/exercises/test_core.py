@@ -32,7 +32,8 @@ def test_wrong_normalisation_fails_with_case_and_hint(toy, capsys):
     result = check("toy_mean_square", lambda x: np.sum(x ** 2))
     assert result.status == "failed" and "case 1" in result.message and "expected 1.66" in result.message
     out = capsys.readouterr().out
-    assert "✗" in out and "hint: average of the squares" in out
+    assert "✗" in out and "hint 1 of 1: average of the squares" in out
+    assert "case 2" in result.message and len(result.failures) == 2  # every failing case, not only the first
 
 
 def test_stub_is_not_attempted_and_exceptions_are_failures(toy):
@@ -42,7 +43,7 @@ def test_stub_is_not_attempted_and_exceptions_are_failures(toy):
     assert check("toy_mean_square", stub).status == "not attempted"
     broken = check("toy_mean_square", lambda x: x.nope)
     assert broken.status == "failed" and "AttributeError" in broken.message
-    assert check("toy_mean_square", lambda x: None).message.endswith("got NoneType")
+    assert check("toy_mean_square", lambda x: None).message.endswith("got None: did the function return its result?")
 
 
 def test_objects_that_equal_everything_and_complex_numbers_fail(toy):
