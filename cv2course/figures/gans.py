@@ -165,6 +165,47 @@ def latent_interpolation(seed, pretrained=None):
     return fig
 
 
+# The GAN evolution slide's years: (year, model, authors, notebook or None); a notebook marks the
+# models this course implements.
+GAN_TIMELINE = (
+    (2014, "GAN", "Goodfellow et al.", "05"), (2014, "Conditional GAN", "Mirza & Osindero", "08"),
+    (2015, "DCGAN", "Radford et al.", "05"),
+    (2016, "CoGAN", "Liu & Tuzel", None), (2016, "Semi-supervised GAN", "Salimans et al.", "10"),
+    (2016, "SRGAN", "Ledig et al.", "11"),
+    (2017, "WGAN", "Arjovsky et al.", "07"), (2017, "WGAN-GP", "Gulrajani et al.", "07"),
+    (2017, "CycleGAN", "Zhu et al.", "10"), (2017, "Progressive GAN", "Karras et al.", None),
+    (2018, "StyleGAN", "Karras et al.", None),
+)
+
+
+@figure("gan_timeline", kind="plot", lecture=GAN_LECTURE,
+        caption="GAN evolution 2014-2018 (the slide's years): the papers behind the usual face sequence and the "
+                "models of this course (bold, with their notebook), by the year their paper appeared on arXiv.")
+def gan_timeline(seed=0):
+    """A timeline of :data:`GAN_TIMELINE` (``seed`` is unused: nothing random)."""
+    import matplotlib.pyplot as plt
+
+    from cv2course.i18n import tr
+
+    years = sorted({entry[0] for entry in GAN_TIMELINE})
+    fig, ax = plt.subplots(figsize=(12, 4.2))
+    ax.axhline(0, color="k", lw=1)
+    for year in years:
+        ax.plot(year, 0, "o", color="k")
+        ax.text(year, -0.2, str(year), ha="center", va="top", fontsize=12, fontweight="bold")
+        entries = [entry[1:] for entry in GAN_TIMELINE if entry[0] == year]
+        for row, (model, authors, nb) in enumerate(entries):
+            extra = tr("{authors}, notebook {nb}", authors=authors, nb=nb) if nb else authors
+            ax.text(year, 0.25 + 0.6 * row, f"{model}\n{extra}", ha="center", va="bottom", fontsize=8.5,
+                    fontweight="bold" if nb else "normal", color="k" if nb else "0.4", linespacing=1.1)
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    ax.set_ylim(-0.6, 0.3 + 0.6 * 4)
+    ax.axis("off")
+    ax.set_title(tr("GAN evolution 2014–2018 (bold: in this course)"), fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
 # --- 07 WGAN / WGAN-GP -------------------------------------------------------------------
 
 def _wgans(seed):
