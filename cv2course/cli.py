@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "cv2course.sr.cli",
     "cv2course.figures.cli",
     "cv2course.exercises.cli",
+    "cv2course.notebooks_exec",
     "cv2course.site",
 )
 
