@@ -37,6 +37,7 @@ def _parse(args):
     if args.cpu_time is not None:
         options["cpu_time"] = _limit(args.cpu_time, "--cpu-time")
     options["memory"] = grader.parse_memory(args.memory)
+    options["processes"] = _count(args.processes, "--processes", minimum=16)
     if args.hidden_seed is not None:
         try:
             options["seed"] = int(args.hidden_seed)
@@ -47,6 +48,16 @@ def _parse(args):
 
         options["assignment"] = load_assignment(args.assignment)
     return options, int(args.jobs or 1)
+
+
+def _count(text, flag, minimum=1):
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{flag} must be a whole number >= {minimum}, got {text!r}") from None
+    if value < minimum:
+        raise ValueError(f"{flag} must be a whole number >= {minimum}, got {text!r}")
+    return value
 
 
 def _limit(text, flag):
@@ -193,7 +204,11 @@ def register(sub):
     p.add_argument("--timeout", default="60", metavar="S",
                    help="seconds allowed per cell and per graded call (default 60; fractions allowed)")
     p.add_argument("--total-timeout", metavar="S", help="seconds for the whole notebook (default: from --timeout)")
-    p.add_argument("--memory", default="4G", metavar="SIZE", help="memory limit of the kernel (default 4G)")
+    p.add_argument("--memory", default="4G", metavar="SIZE",
+                   help="memory of one run, all its processes together where a cgroup can be made (else each "
+                        "process; the report's sandbox block says which); default 4G")
+    p.add_argument("--processes", default="512", metavar="N",
+                   help="processes and threads of one run together (default 512: TensorFlow's threads fit)")
     p.add_argument("--cpu-time", metavar="S", help="CPU-time limit of the kernel (default: twice the total time)")
     p.add_argument("--hidden-seed", metavar="N",
                    help="seed of the hidden cases (default: a fresh secret one per run; never given to the kernel)")

@@ -261,7 +261,7 @@ def test_batch_gradebook_feedback_and_a_bad_file(tmp_path, capsys):
     assert "not a notebook" in rows["zed"]["error"]
     feedback = (tmp_path / "fb" / "bob.md").read_text()
     assert "conv_output_size" in feedback and "hint:" in feedback and "2 / 4" in feedback
-    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["ann.md", "bob.md", "eve.md", "zed.md"]
+    assert sorted(p.name for p in (tmp_path / "fb").glob("*.md")) == ["ann.md", "bob.md", "eve.md", "zed.md"]
 
 
 def test_sigterm_ends_every_run(tmp_path):

@@ -89,7 +89,6 @@ import os
 import secrets
 import shutil
 import signal
-import site
 import subprocess
 import sys
 import tempfile
@@ -101,17 +100,15 @@ from pathlib import Path
 import numpy as np
 
 from cv2course.exercises.grading import assignments as assignment_specs
-from cv2course.exercises.grading import wire
+from cv2course.exercises.grading import protocol, sandbox, wire
+from cv2course.exercises.grading.budget import RunBudget
+from cv2course.i18n import tr
 
 DEFAULT_MEMORY = 4 * 2 ** 30
 SETUP_TIMEOUT = 300.0
 _ACTIVE = {}  # supervisor pid -> Popen, for SIGINT/SIGTERM
 _ACTIVE_LOCK = threading.Lock()
 STOPPING = threading.Event()  # set by terminate_all: no new run starts
-_SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/sys", "/dev", "/etc/ld.so.cache",
-                "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/os-release",
-                "/etc/mime.types", "/etc/ssl", "/etc/fonts", "/etc/matplotlibrc", "/proc/cpuinfo", "/proc/meminfo",
-                "/proc/stat", "/proc/filesystems", "/proc/sys/kernel", "/proc/sys/vm"]
 
 
 def read_notebook(path):
@@ -200,32 +197,6 @@ def _stage(assignment, stage_dir, seed):
 
 # --- the sandbox --------------------------------------------------------------------------------
 
-def _package_dir():
-    return Path(__file__).resolve().parents[2]  # cv2course/
-
-
-def _kernel_env(scratch, quick):
-    env = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "HOME": str(scratch),
-           "TMPDIR": str(scratch / ".tmp"), "LANG": "C.UTF-8", "PYTHONPATH": str(_package_dir().parent),
-           "KERAS_BACKEND": "tensorflow", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(scratch / ".config"),
-           "IPYTHONDIR": str(scratch / ".ipython"), "KERAS_HOME": str(scratch / ".keras"),
-           "CV2COURSE_DATA": str(scratch / ".data"), "CV2COURSE_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    if quick:
-        env["CV2COURSE_QUICK"] = "1"
-    return env
-
-
-def _read_paths(temp_root):
-    paths = set(_SYSTEM_READ) | {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_package_dir())}
-    paths |= set(site.getsitepackages()) | {os.path.dirname(os.path.realpath(sys.executable))}
-    paths |= {os.path.realpath(p) for p in list(paths)}
-    temp_root = os.path.realpath(temp_root)
-    # a read rule on an ancestor of the temporary folder would open every run's folder
-    return sorted(p for p in paths if os.path.exists(p) and not (temp_root + os.sep).startswith(p.rstrip("/") + "/")
-                  and p != "/")
-
-
 def _preload(assignment, cells):
     modules = ["numpy"] + list(assignment.topic_modules)
     source = "\n".join(s for _, s in cells)
@@ -270,37 +241,15 @@ def terminate_all():
         _terminate(proc)
 
 
-def _jsonl(path, limit=2 ** 20):
-    """Records of a JSON-lines file; malformed lines are counted, never fatal."""
-    records, bad = [], 0
-    try:
-        with open(path, "rb") as f:
-            data = f.read(limit)
-    except OSError:
-        return records, bad
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            bad += 1
-            continue
-        if isinstance(record, dict):
-            records.append(record)
-        else:
-            bad += 1
-    return records, bad
-
-
 # --- scoring ------------------------------------------------------------------------------------
 
-def _score_task(task, staged, answers_dir, call_event, timeout):
+def _score_task(task, staged, out, call_event, timeout, limit=None):
     ex, expected, labels, descriptions = staged
-    out = Path(answers_dir) / "out"
     not_run = {"status": "not run", "points": 0}
+    if limit is not None:
+        return {**not_run, "message": tr("limit reached, the run was ended: {why}", why=limit)}
     if call_event is None:
-        return {**not_run, "message": "the grader could not call the function (the run had ended)"}
+        return {**not_run, "message": tr("the grader could not call the function (the run had ended)")}
     if call_event.get("outcome") in ("timeout", "stuck"):
         return {**not_run, "message": f"calling {task.function} took longer than {timeout:g} s"}
     if call_event.get("outcome") == "dead":
@@ -337,7 +286,7 @@ def _score_task(task, staged, answers_dir, call_event, timeout):
 
 
 def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DEFAULT_MEMORY, cpu_time=None,
-          seed=None, quick=True, landlock=True):
+          seed=None, quick=True, landlock=True, processes=sandbox.DEFAULT_PROCESSES):
     """Grade one notebook; return the report (see the module docstring and ``cv2course grade --help``).
 
     ``assignment``: a released assignment name, an :class:`assignments.Assignment`, a JSON
@@ -371,76 +320,80 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
               "max_score": assignment.max_score, "exercises": {}, "flags": list(found.flags), "events": [],
               "sandbox": {}, "error": None}
     temp_root = tempfile.gettempdir()
-    run_dir = Path(tempfile.mkdtemp(prefix="cv2course-grade-", dir=temp_root))  # 0700
+    folder = protocol.RunFolder(Path(tempfile.mkdtemp(prefix="cv2course-grade-", dir=temp_root)))
+    user = sandbox.run_user()
+    budget = RunBudget.create(memory, processes)
     try:
-        for sub in ("private/stage", "kernel", "scratch/.tmp", "scratch/.grade"):
-            (run_dir / sub).mkdir(parents=True, mode=0o700)
-        scratch = run_dir / "scratch"
-        shutil.copyfile(notebook, scratch / Path(notebook).name)
-        staged = _stage(assignment, run_dir / "private" / "stage", seed)
+        folder.create(owner=user)
+        shutil.copyfile(notebook, folder.scratch / Path(notebook).name)
+        folder.give(folder.scratch / Path(notebook).name, user)
+        staged = _stage(assignment, folder.stage, seed)
         answers = {t.exercise: f"{t.exercise}-{secrets.token_hex(6)}" for t in assignment.tasks}
-        limits = {"memory": memory, "cpu": int(np.ceil(cpu_time)), "landlock": bool(landlock),
-                  "file_size": wire.MAX_FILE_BYTES * 4,
-                  "report": str(run_dir / "kernel" / "applied.json"), "read": _read_paths(temp_root) + [
-                      str(run_dir / "kernel")], "write": [str(scratch), "/dev/null"],
-                  "list_only": [str(_package_dir().parent)]}
-        (run_dir / "kernel" / "limits.json").write_text(json.dumps(limits), encoding="utf-8")
-        env = _kernel_env(scratch, quick)
-        spec = {"scratch": str(scratch), "env": env, "cells": cells, "timeout": timeout,
-                "total_timeout": total_timeout, "setup_timeout": SETUP_TIMEOUT, "grace": min(10.0, max(2.0, timeout)),
-                "preload": _preload(assignment, cells), "audit": str(scratch / ".grade" / "audit.jsonl"),
-                "reference_files": reference_files, "reference_packages": reference_packages,
-                "library": sorted({sys.prefix, sys.base_prefix, os.path.realpath(sys.base_prefix),
-                                   str(_package_dir())}),
-                "parent_pid": os.getpid(),
-                "tasks": [{"exercise": t.exercise, "function": t.function, "answers": answers[t.exercise]}
-                          for t in assignment.tasks]}
-        (run_dir / "private" / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+        limits = sandbox.kernel_limits(folder, memory, int(np.ceil(cpu_time)), processes, budget, user, landlock,
+                                       temp_root)
+        protocol.write(limits, folder.limits)
+        env = sandbox.kernel_env(folder.scratch, quick)
+        spec = protocol.RunSpec(
+            env=env, cells=cells, timeout=timeout, total_timeout=total_timeout, setup_timeout=SETUP_TIMEOUT,
+            grace=min(10.0, max(2.0, timeout)), preload=_preload(assignment, cells),
+            reference_files=reference_files, reference_packages=reference_packages,
+            library=sorted({sys.prefix, sys.base_prefix, os.path.realpath(sys.base_prefix),
+                            str(sandbox.package_dir())}),
+            parent_pid=os.getpid(), owner=list(user) if user else None, budget=budget.describe(),
+            tasks=[protocol.Task(t.exercise, t.function, answers[t.exercise]) for t in assignment.tasks])
+        protocol.write(spec, folder.spec)
         started = time.monotonic()
         if STOPPING.is_set():
             raise KeyboardInterrupt("grading was stopped")
-        with open(run_dir / "private" / "supervisor.log", "wb") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "cv2course.exercises.grading.supervisor", str(run_dir)],
-                                    cwd=run_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        with open(folder.supervisor_log, "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "cv2course.exercises.grading.supervisor", str(folder.root)],
+                                    cwd=folder.root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=log, start_new_session=True)
         with _ACTIVE_LOCK:
             _ACTIVE[proc.pid] = proc
         try:
             proc.wait(timeout=SETUP_TIMEOUT + total_timeout + 120)  # the supervisor keeps its own deadlines
         except subprocess.TimeoutExpired:
-            report["events"].append({"event": "grader timeout", "message": "the run did not end; it was killed"})
+            report["events"].append({"event": "grader timeout", "message": tr("the run did not end; it was killed")})
         finally:
             _terminate(proc)
             with _ACTIVE_LOCK:
                 _ACTIVE.pop(proc.pid, None)
-        report["sandbox"]["seconds"] = round(time.monotonic() - started, 2)
-        _collect(report, run_dir, proc.returncode, assignment, staged, answers, found, timeout)
+        seconds = round(time.monotonic() - started, 2)
+        _collect(report, folder, proc.returncode, assignment, staged, answers, found, timeout)
+        report["sandbox"] = {"seconds": seconds, **_sandbox_block(folder, budget, limits),
+                             "all_processes_ended": report["sandbox"]["all_processes_ended"]}
     finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
+        budget.remove()
+        shutil.rmtree(folder.root, ignore_errors=True)
     return report
 
 
-def _collect(report, run_dir, returncode, assignment, staged, answers, found, timeout):
-    events, bad = _jsonl(run_dir / "private" / "events.jsonl")
+def _sandbox_block(folder, budget, limits):
+    try:
+        applied = protocol.read(protocol.Applied, folder.applied)
+    except (OSError, ValueError, TypeError):
+        applied = None  # the kernel never got that far
+    return sandbox.report(applied, budget, limits)
+
+
+def _collect(report, folder, returncode, assignment, staged, answers, found, timeout):
+    events, bad = protocol.read_jsonl(folder.events)
     if bad:
         events.append({"event": "malformed record", "message": f"{bad} unreadable line(s) in the run's events"})
     report["events"] += [e for e in events if e.get("event") not in ("call", "ready", "finished")]
-    try:
-        applied = wire.read_json(run_dir / "kernel" / "applied.json")
-        report["sandbox"].update({k: applied.get(k) for k in ("landlock_abi", "memory", "cpu")})
-    except ValueError:
-        pass
     finished = [e for e in events if e.get("event") == "finished"]
     report["sandbox"]["all_processes_ended"] = bool(finished and finished[-1].get("clean"))
     errors = [e for e in events if e.get("event") in ("supervisor error", "kernel failed to start", "setup failed")]
     if errors:
         report["error"] = f"{errors[0]['event']}: {str(errors[0].get('message', ''))[:500]}"
     elif not finished or returncode not in (0, 3):
-        log = (run_dir / "private" / "supervisor.log")
+        log = folder.supervisor_log
         tail = log.read_bytes()[-300:].decode(errors="replace") if log.exists() else ""
         report["error"] = f"the run's supervisor ended abnormally (exit {returncode}) {tail}".strip()
     calls = {e.get("exercise"): e for e in events if e.get("event") == "call"}
-    audit, bad_audit = _jsonl(run_dir / "scratch" / ".grade" / "audit.jsonl")
+    limit = next((str(e.get("message")) for e in events if e.get("event") == "limit reached"), None)
+    audit, bad_audit = protocol.read_jsonl(folder.audit)
     owner = {f["cell"]: f["exercise"] for f in found.flags if f.get("exercise") is not None}
     reference_seen = {}
     for record in audit:
@@ -460,8 +413,8 @@ def _collect(report, run_dir, returncode, assignment, staged, answers, found, ti
         report["flags"].append({"kind": "malformed audit log", "detail": f"{bad_audit} unreadable line(s)",
                                 "cell": None, "exercise": None, "source": "kernel audit (advisory)"})
     for task in assignment.tasks:
-        entry = _score_task(task, staged[task.exercise], run_dir / "scratch" / ".grade" / answers[task.exercise],
-                            calls.get(task.exercise), timeout)
+        entry = _score_task(task, staged[task.exercise], folder.outputs(answers[task.exercise]),
+                            calls.get(task.exercise), timeout, limit)
         used = found.reference_use.get(task.exercise) or reference_seen.get(task.exercise)
         if used and entry["status"] in ("passed", "failed"):
             entry = {"status": "failed", "points": 0,

@@ -3,7 +3,8 @@
 ``restrict(read=[...], write=[...])`` lets the calling process (and everything it later
 starts, across ``exec``) read and execute only below the ``read`` paths, read and write only
 below the ``write`` paths, and -- where the kernel supports it (Landlock ABI >= 6, Linux
-6.12) -- send signals only to processes in the same sandbox. Everything else on the file
+6.12) -- send signals only to processes in the same sandbox; with ``deny_tcp`` (ABI >= 4,
+Linux 6.7) it may neither bind nor connect a TCP socket. Everything else on the file
 system is denied with ``PermissionError``. The restriction cannot be lifted by the process.
 """
 import ctypes
@@ -20,6 +21,7 @@ REMOVE_DIR, REMOVE_FILE, MAKE_CHAR, MAKE_DIR, MAKE_REG = 1 << 4, 1 << 5, 1 << 6,
 MAKE_SOCK, MAKE_FIFO, MAKE_BLOCK, MAKE_SYM = 1 << 9, 1 << 10, 1 << 11, 1 << 12
 REFER, TRUNCATE, IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
+BIND_TCP, CONNECT_TCP = 1 << 0, 1 << 1  # ABI >= 4
 
 _FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV  # the rights a rule on a file may carry
 
@@ -58,10 +60,11 @@ def _handled_fs(abi):
     return rights
 
 
-def restrict(read, write, list_only=(), abi=None):
+def restrict(read, write, list_only=(), abi=None, deny_tcp=False):
     """Confine this process to reading ``read`` and reading/writing ``write`` (paths); return the ABI used.
 
     ``list_only`` folders may be listed (not their files read): a package's parent folder.
+    ``deny_tcp``: no TCP bind or connect at all, where the ABI has network rules (>= 4).
     Paths that do not exist are skipped. Raises ``OSError`` when Landlock is unavailable.
     """
     abi = abi_version() if abi is None else abi
@@ -69,7 +72,8 @@ def restrict(read, write, list_only=(), abi=None):
         raise OSError("Landlock is not available on this kernel")
     libc = _libc()
     handled = _handled_fs(abi)
-    attr = _Ruleset(handled_access_fs=handled, handled_access_net=0,
+    network = (BIND_TCP | CONNECT_TCP) if deny_tcp and abi >= 4 else 0  # handled, no rule: all denied
+    attr = _Ruleset(handled_access_fs=handled, handled_access_net=network,
                     scoped=(SCOPE_SIGNAL | SCOPE_ABSTRACT_UNIX_SOCKET) if abi >= 6 else 0)
     size = 24 if abi >= 6 else (16 if abi >= 4 else 8)
     ruleset = libc.syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))

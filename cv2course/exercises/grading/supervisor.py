@@ -9,11 +9,11 @@ graded function once through :func:`kernel_side.call`, with the same limit. A ce
 ignores the interrupt, or a dead kernel, costs a kernel restart: the cells that completed are
 replayed and the run goes on. It writes what happened to ``private/events.jsonl`` (the
 kernel cannot reach that folder) and, on exit -- also on SIGTERM, or when the grader dies --
-kills every descendant and reaps it.
+kills every descendant and reaps it. While the kernel works it watches the run's budget
+(:mod:`.budget`): a run that reaches its memory or process limit ends there ("limit reached").
 """
 import ctypes
 import faulthandler
-import json
 import os
 import queue
 import secrets
@@ -24,12 +24,20 @@ import sys
 import time
 from pathlib import Path
 
+from cv2course.exercises.grading import protocol
+from cv2course.exercises.grading.budget import RunBudget
+from cv2course.i18n import tr
+
 _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 1, 36
 MAX_RESTARTS = 5
 
 
 class Stop(Exception):
     """SIGTERM/SIGINT/SIGHUP: end the run now."""
+
+
+class LimitReached(Exception):
+    """The run used up its memory or process budget: it ends here."""
 
 
 def _stop(signum, frame):
@@ -86,33 +94,27 @@ def kill_descendants():
     return not descendants()
 
 
-class Events:
-    def __init__(self, path):
-        self.file = open(path, "a", encoding="utf-8")
-
-    def add(self, event, **fields):
-        self.file.write(json.dumps({"event": event, **fields}) + "\n")
-        self.file.flush()
-
-
 class Kernel:
     """The sandboxed kernel: start, run code with a time limit, interrupt, restart."""
 
-    def __init__(self, spec, run_dir, events):
-        self.spec, self.run_dir, self.events = spec, Path(run_dir), events
+    def __init__(self, spec, folder, budget):
+        self.spec, self.folder, self.budget = spec, folder, budget
         self.popen = self.client = None
 
     def start(self, timeout):
+        """Start the sandboxed kernel; its channels are Unix sockets in the channel folder (no TCP)."""
         from jupyter_client import BlockingKernelClient
         from jupyter_client.connect import write_connection_file
 
-        kernel_dir = self.run_dir / "kernel"
-        connection = kernel_dir / f"connection-{secrets.token_hex(4)}.json"
-        write_connection_file(str(connection), ip="127.0.0.1", key=secrets.token_hex(16).encode())
-        log = open(self.run_dir / "private" / "kernel.log", "ab")
+        name = secrets.token_hex(4)
+        connection = self.folder.channel / f"connection-{name}.json"
+        write_connection_file(str(connection), transport="ipc", ip=str(self.folder.channel / name),
+                              key=secrets.token_hex(16).encode())
+        self.folder.give(connection, self.spec.owner)
+        log = open(self.folder.kernel_log, "ab")
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", "cv2course.exercises.grading.kernel_launcher", str(kernel_dir / "limits.json"),
-             "-f", str(connection)], cwd=self.spec["scratch"], env=self.spec["env"], stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "cv2course.exercises.grading.kernel_launcher", str(self.folder.root),
+             "-f", str(connection)], cwd=self.folder.scratch, env=self.spec.env, stdin=subprocess.DEVNULL,
             stdout=log, stderr=log)
         log.close()
         self.client = BlockingKernelClient(connection_file=str(connection))
@@ -149,6 +151,9 @@ class Kernel:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
+            why = self.budget.exceeded()
+            if why:
+                raise LimitReached(why)
             try:
                 msg = self.client.get_shell_msg(timeout=min(0.25, remaining))
             except queue.Empty:
@@ -157,6 +162,9 @@ class Kernel:
                     return "dead"
                 continue
             if msg.get("parent_header", {}).get("msg_id") == msg_id and msg.get("msg_type") == "execute_reply":
+                why = self.budget.exceeded()  # a refused fork may end a cell quickly, and normally
+                if why:
+                    raise LimitReached(why)
                 return msg["content"]
 
     def run(self, code, timeout):
@@ -171,7 +179,7 @@ class Kernel:
             return {"status": reply.get("status", "error"), "ename": str(reply.get("ename", ""))[:100],
                     "evalue": str(reply.get("evalue", ""))[:300]}
         os.kill(self.popen.pid, signal.SIGINT)
-        reply = self._wait(msg_id, self.spec["grace"])
+        reply = self._wait(msg_id, self.spec.grace)
         if reply == "dead":
             return {"status": "dead"}
         return {"status": "timeout" if reply is not None else "stuck"}
@@ -183,11 +191,11 @@ class Kernel:
         self.popen = self.client = None
 
 
-def _setup_code(spec):
-    lines = ["import sys, os"] + [f"import {m}" for m in spec["preload"]] + [
+def _setup_code(spec, folder):
+    lines = ["import sys, os"] + [f"import {m}" for m in spec.preload] + [
         "import cv2course.exercises.grading.kernel_side as _cv2course_kernel_side",
-        f"_cv2course_kernel_side.install({spec['scratch']!r}, {spec['audit']!r}, {spec['reference_files']!r}, "
-        f"{spec['reference_packages']!r}, {spec['library']!r})",
+        f"_cv2course_kernel_side.install({str(folder.scratch)!r}, {str(folder.audit)!r}, {spec.reference_files!r}, "
+        f"{spec.reference_packages!r}, {spec.library!r})",
         "del _cv2course_kernel_side"]
     return "\n".join(lines)
 
@@ -198,10 +206,11 @@ def _phase(kernel, kind, value):
 
 class Run:
     def __init__(self, run_dir):
-        self.run_dir = Path(run_dir)
-        self.spec = json.loads((self.run_dir / "private" / "spec.json").read_text(encoding="utf-8"))
-        self.events = Events(self.run_dir / "private" / "events.jsonl")
-        self.kernel = Kernel(self.spec, run_dir, self.events)
+        self.folder = protocol.RunFolder(Path(run_dir))
+        self.spec = protocol.read(protocol.RunSpec, self.folder.spec)
+        self.events = protocol.EventLog(self.folder.events)
+        self.budget = RunBudget.from_description(self.spec.budget)
+        self.kernel = Kernel(self.spec, self.folder, self.budget)
         self.completed = []  # code cells that ran to the end (replayed after a restart)
         self.restarts = 0
 
@@ -212,7 +221,7 @@ class Run:
         if not self.kernel.start(timeout):
             self.events.add("kernel failed to start", message=self._kernel_log_tail())
             return False
-        outcome = self.kernel.run(_setup_code(self.spec), timeout)
+        outcome = self.kernel.run(_setup_code(self.spec, self.folder), timeout)
         if outcome["status"] == "dead":
             self.events.add("setup failed", message="the kernel died while importing the packages "
                                                     f"(is --memory too low?) {self._kernel_log_tail()[-300:]}")
@@ -225,7 +234,7 @@ class Run:
 
     def _kernel_log_tail(self):
         try:
-            return (self.run_dir / "private" / "kernel.log").read_bytes()[-600:].decode(errors="replace")
+            return self.folder.kernel_log.read_bytes()[-600:].decode(errors="replace")
         except OSError:
             return ""
 
@@ -237,11 +246,11 @@ class Run:
             self.events.add("gave up", message=f"{why}; no more restarts")
             return False
         self.events.add("kernel restarted", message=why)
-        if not self.boot(max(1.0, min(self.spec["setup_timeout"], self.remaining()))):
+        if not self.boot(max(1.0, min(self.spec.setup_timeout, self.remaining()))):
             return False
-        for index, source in [(i, s) for i, s in self.spec["cells"] if i in self.completed]:
+        for index, source in [(i, s) for i, s in self.spec.cells if i in self.completed]:
             _phase(self.kernel, "cell", index)
-            outcome = self.kernel.run(source, max(0.1, min(self.spec["timeout"], self.remaining())))
+            outcome = self.kernel.run(source, max(0.1, min(self.spec.timeout, self.remaining())))
             if outcome["status"] not in ("ok", "error"):
                 self.completed.remove(index)
                 self.events.add("replay failed", cell=index, message=outcome["status"])
@@ -250,7 +259,7 @@ class Run:
 
     def cell(self, index, source):
         _phase(self.kernel, "cell", index)
-        outcome = self.kernel.run(source, max(0.1, min(self.spec["timeout"], self.remaining())))
+        outcome = self.kernel.run(source, max(0.1, min(self.spec.timeout, self.remaining())))
         status = outcome["status"]
         if status in ("ok", "error"):
             self.completed.append(index)
@@ -260,47 +269,50 @@ class Run:
                     message += " (raised by the notebook's own code, not a time limit)"
                 self.events.add("error", cell=index, message=message)
             return True
-        what = {"timeout": f"the cell ran longer than {self.spec['timeout']:g} s and was interrupted",
-                "stuck": f"the cell ran longer than {self.spec['timeout']:g} s and ignored the interrupt",
-                "dead": "the kernel died (a crash, os._exit, or the memory or CPU limit)"}[status]
+        what = {"timeout": tr("the cell ran longer than {seconds} s and was interrupted",
+                              seconds=f"{self.spec.timeout:g}"),
+                "stuck": tr("the cell ran longer than {seconds} s and ignored the interrupt",
+                            seconds=f"{self.spec.timeout:g}"),
+                "dead": tr("the kernel died (a crash, os._exit, or the memory or CPU limit)")}[status]
         self.events.add({"timeout": "timeout", "stuck": "timeout", "dead": "kernel died"}[status], cell=index,
                         message=what)
         return status == "timeout" or self.restart(what)
 
     def call(self, task):
-        in_dir = Path(self.spec["scratch"]) / ".grade" / task["answers"] / "in"
-        out_dir = in_dir.parent / "out"
+        in_dir, out_dir = self.folder.inputs(task.answers), self.folder.outputs(task.answers)
         shutil.rmtree(in_dir.parent, ignore_errors=True)
-        shutil.copytree(self.run_dir / "private" / "stage" / task["exercise"], in_dir)
-        out_dir.mkdir()
-        _phase(self.kernel, "exercise", task["exercise"])
+        in_dir.parent.mkdir(mode=0o711)
+        shutil.copytree(self.folder.stage / task.exercise, in_dir)
+        out_dir.mkdir(mode=0o700)
+        self.folder.give(out_dir, self.spec.owner)
+        _phase(self.kernel, "exercise", task.exercise)
         code = (f"__import__('cv2course.exercises.grading.kernel_side', fromlist=['call'])"
-                f".call({task['function']!r}, {str(in_dir)!r}, {str(out_dir)!r})")
-        outcome = self.kernel.run(code, max(0.1, min(self.spec["timeout"], self.remaining())))
+                f".call({task.function!r}, {str(in_dir)!r}, {str(out_dir)!r})")
+        outcome = self.kernel.run(code, max(0.1, min(self.spec.timeout, self.remaining())))
         status = outcome["status"]
-        self.events.add("call", exercise=task["exercise"], outcome=status,
+        self.events.add("call", exercise=task.exercise, outcome=status,
                         message=f"{outcome.get('ename', '')}: {outcome.get('evalue', '')}" if status == "error" else "")
         if status in ("stuck", "dead"):
-            return self.restart(f"the call of {task['function']} did not end")
+            return self.restart(f"the call of {task.function} did not end")
         return True
 
     def main(self):
-        self.deadline = time.monotonic() + self.spec["setup_timeout"] + self.spec["total_timeout"]
-        if not self.boot(self.spec["setup_timeout"]):
+        self.deadline = time.monotonic() + self.spec.setup_timeout + self.spec.total_timeout
+        if not self.boot(self.spec.setup_timeout):
             return
         self.events.add("ready")
-        self.deadline = time.monotonic() + self.spec["total_timeout"]
+        self.deadline = time.monotonic() + self.spec.total_timeout
         alive = True
-        for index, source in self.spec["cells"]:
+        for index, source in self.spec.cells:
             if self.remaining() <= 0:
                 self.events.add("total timeout", cell=index, message="the notebook used up its total time")
                 break
             if not self.cell(index, source):
                 alive = False
                 break
-        for task in self.spec["tasks"]:
+        for task in self.spec.tasks:
             if not alive or self.remaining() <= 0:
-                self.events.add("not called", exercise=task["exercise"],
+                self.events.add("not called", exercise=task.exercise,
                                 message="the run had ended (total time used up, or the kernel kept dying)")
                 continue
             alive = self.call(task)
@@ -316,9 +328,11 @@ def main(run_dir):
     run = Run(run_dir)
     code = 0
     try:
-        if os.getppid() != run.spec["parent_pid"]:
+        if os.getppid() != run.spec.parent_pid:
             raise Stop("the grader is gone")
         run.main()
+    except LimitReached as exc:
+        run.events.add("limit reached", message=str(exc))
     except Stop as exc:
         run.events.add("stopped", message=str(exc))
         code = 3
