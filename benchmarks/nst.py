@@ -229,7 +229,7 @@ def equal_time_pair(content_spec, style_spec, args):
     content, style = (image_from(s) for s in (content_spec, style_spec))
     content, style = (resize_image(img, long_side_size(img, args.size)) for img in (content, style))
     st = StyleTransfer.from_preset("course", size=None)
-    steps = st.steps
+    steps = st.settings.steps
     split = split_steps(steps, 3)
     st.run(content, style, steps=1, levels=1, verbose=0)  # trace every shape before the clocks start
     st.run(content, style, steps=(1, 1, 1), verbose=0)

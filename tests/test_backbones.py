@@ -29,7 +29,7 @@ def test_first_layer_is_the_caffe_preprocessed_convolution(bundled):
     """block1_conv1 = relu(conv(BGR*255 - mean) + b) with HED's own trunk weights."""
     from scipy.signal import correlate
 
-    kernel, bias = backbones._bundled_vgg16_weights()["block1_conv1"]
+    kernel, bias = backbones.vgg._bundled_vgg16_weights()["block1_conv1"]
     img = np.random.default_rng(1).random((1, 16, 16, 3), dtype=np.float32)  # 16 px: block4_pool gets 2x2
     caffe = img[0, :, :, ::-1] * 255.0 - np.array(backbones.HED_BGR_MEAN, np.float32)
     padded = np.pad(caffe, ((1, 1), (1, 1), (0, 0)))
@@ -61,7 +61,7 @@ def no_imagenet_anywhere(monkeypatch, tmp_path):
         raise OSError("a test tried to reach the network")
 
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(backbones, "_imagenet_cache", {})
+    monkeypatch.setattr(backbones.vgg, "_imagenet_cache", {})
     monkeypatch.setattr(tfds, "network_available", no_network)
     # below the package's own probe too: a download attempt by Keras is recorded (and fails) even where
     # the package catches network errors, and fails the test afterwards
@@ -171,7 +171,7 @@ def vgg19_in_keras_cache(tmp_path_factory):
     home = tmp_path_factory.mktemp("keras_home")
     keras.utils.set_random_seed(0)
     reference = keras.applications.VGG19(include_top=False, weights=None)
-    path = home / "models" / backbones._KERAS_FILES["vgg19"]
+    path = home / "models" / backbones.keras_cache.KERAS_FILES["vgg19"]
     write_keras_weights(reference, path)
 
     def no_network(*args, **kwargs):
@@ -179,7 +179,7 @@ def vgg19_in_keras_cache(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KERAS_HOME", str(home))
-        mp.setattr(backbones, "_imagenet_cache", {})
+        mp.setattr(backbones.vgg, "_imagenet_cache", {})
         mp.setattr(tfds, "network_available", no_network)
         yield path
 
@@ -214,7 +214,7 @@ def test_featviz_defaults_run_on_cached_vgg19_and_offline_vgg16(vgg19_in_keras_c
     assert on_vgg19.shape == (2, 16, 16, 3)
     assert top_patches(images, "block3_conv4", 0, k=2)[0].image.shape == (48, 48, 3)  # VGG19's receptive field
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # nothing cached: the bundled VGG16 stands in
-    monkeypatch.setattr(backbones, "_imagenet_cache", {})
+    monkeypatch.setattr(backbones.vgg, "_imagenet_cache", {})
     with pytest.warns(UserWarning, match="block3_conv4"):
         on_vgg16 = visualize_filters("block3_conv4", [0], size=16, steps=1)
     assert on_vgg16.shape == (1, 16, 16, 3)

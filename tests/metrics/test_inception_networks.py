@@ -25,7 +25,7 @@ def keras_inception(tmp_path_factory):
     home = tmp_path_factory.mktemp("keras_home")
     keras.utils.set_random_seed(0)
     net = keras.applications.InceptionV3(weights=None)
-    write_keras_weights(net, home / "models" / backbones._KERAS_FILES["inception_v3"])
+    write_keras_weights(net, home / "models" / backbones.keras_cache.KERAS_FILES["inception_v3"])
 
     def no_network(*args, **kwargs):
         raise AssertionError("a test tried to reach the network")
@@ -66,7 +66,7 @@ def torch_shape(layer_weight):
 @pytest.fixture(scope="module")
 def ttur_weights(tmp_path_factory):
     """An .npz with every key of pytorch-fid's FID Inception state dict, random values of the right shapes."""
-    _, convs, _ = backbones._ttur_layers(include_top=False)
+    _, convs, _ = backbones.inception._ttur_layers(include_top=False)
     rng = np.random.default_rng(0)
     state = {}
     for prefix, (conv, bn) in convs.items():
