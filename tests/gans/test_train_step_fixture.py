@@ -28,10 +28,20 @@ def recorded(name):
         return {key[len(prefix):]: arrays[key] for key in arrays.files if key.startswith(prefix)}
 
 
-def assert_same_weights(got, want, atol=2e-6):
+# How far rounding alone moves these weights, measured on an AMD EPYC (the file was recorded on Intel)
+# with oneDNN on vs off (TF_ENABLE_ONEDNN_OPTS=1/0) and 1 vs 2 intra-op threads: at most 4e-8 for GAN,
+# WGAN, WGAN-GP, cGAN and SGAN, 7.9e-7 for CycleGAN (instance norm over 2 channels). Tolerance: 10x.
+ROUNDING_SPREAD = {"cyclegan": 7.9e-7}
+
+
+def rounding_atol(name):
+    return 10 * ROUNDING_SPREAD.get(name, 4e-8)
+
+
+def assert_same_weights(got, want, atol):
     assert sorted(got) == sorted(want)
     for key in want:
-        np.testing.assert_allclose(got[key], want[key], atol=atol, rtol=1e-5, err_msg=key)
+        np.testing.assert_allclose(got[key], want[key], atol=atol, rtol=0, err_msg=key)
 
 
 @pytest.mark.parametrize("name", recipe.MODELS)
@@ -40,7 +50,7 @@ def test_same_seeds_give_the_recorded_weights(name):
     _, initial, weights = recipe.fitted(name, run_eagerly=True)
     want = recorded(name)
     assert any(not np.allclose(initial[k], want[k]) for k in want)  # the fit moved the weights
-    assert_same_weights(weights, want)
+    assert_same_weights(weights, want, rounding_atol(name))
 
 
 @pytest.mark.parametrize("name", recipe.MODELS)
