@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "cv2course.figures.cli",
     "cv2course.exercises.cli",
     "cv2course.notebooks_exec",
+    "cv2course.exercises.grading.commands",
     "cv2course.site",
 )
 

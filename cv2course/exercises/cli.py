@@ -4,12 +4,17 @@ One notebook: prints its report (``--json`` alone: one JSON object with ``score`
 ``max_score``, ``exercises``, ``flags``, ``events``). Several notebooks, or a folder (its
 ``*.ipynb`` files, not recursive): a progress bar, a one-line summary per notebook, and the
 files asked for: ``--csv`` a gradebook (one row per submission, points per exercise),
-``--json FILE`` every report, ``--feedback DIR`` one Markdown file per student. Exit code 0
+``--json FILE`` every report, ``--feedback DIR`` one Markdown and one HTML file per student
+(hidden cases by number and result only); ``--format gradescope|canvas|moodle`` and
+``--integrity FILE``: see :mod:`cv2course.exercises.grading.outputs`. Exit code 0
 when every submission was graded, 1 when the grader failed on one (its row says why), 2 for
 bad arguments; 130/143 after SIGINT/SIGTERM, which end every run.
 
     cv2course grade notebooks/exercises/vae_exercises.ipynb --json --timeout 60
     cv2course grade submissions/ --assignment nst --jobs 4 --csv gradebook.csv --json results.json --feedback fb/
+    cv2course grade submissions/ --assignment vae --format canvas --csv canvas.csv --roster roster.csv --id-pattern '_([0-9]+)_'
+    cv2course grade submissions/ --assignment vae --csv gradebook.csv --integrity integrity.html
+    cv2course grade submission.ipynb --assignment vae --format gradescope --json results.json
 """
 import csv
 import io
@@ -22,7 +27,9 @@ MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "not run": "�
 
 
 def _parse(args):
-    from cv2course.exercises.grading import grader
+    from cv2course.exercises.grading import grader, outputs
+
+    outputs.check_options(args)
 
     if args.jobs is not None:
         try:
@@ -84,15 +91,16 @@ def _print_report(report, out=sys.stdout):
 
 
 def feedback_text(report):
-    """The student's feedback: the score, and per exercise what failed with the hint."""
+    """The student's feedback: the score, and per exercise what failed with the hint (hidden cases by number)."""
     from cv2course.exercises import core
+    from cv2course.exercises.grading.student_view import public_message
 
     lines = [f"# {Path(report['notebook']).name}: {report['score']:g} / {report['max_score']:g}", ""]
     if report.get("error"):
         lines += [f"The grader could not grade this notebook: {report['error']}", ""]
     for name, entry in report["exercises"].items():
         lines.append(f"- {MARKS.get(entry['status'], '?')} **{name}** {entry['points']:g}/{entry['max_points']:g}: "
-                     f"{entry['status']}" + ("" if entry["status"] == "passed" else f" — {entry['message']}"))
+                     f"{entry['status']}" + ("" if entry["status"] == "passed" else f" — {public_message(entry)}"))
         if entry["status"] != "passed":
             try:
                 lines.append(f"  - hint: {core.get(name).hint}")
@@ -106,6 +114,7 @@ def feedback_text(report):
 
 def _write_outputs(reports, args):
     from cv2course.atomic import atomic_path
+    from cv2course.exercises.grading import outputs
 
     names = []
     for report in reports:
@@ -114,6 +123,7 @@ def _write_outputs(reports, args):
         while name in names:
             name, n = f"{stem}-{n}", n + 1
         names.append(name)
+    integrity = outputs.integrity_flags(reports, args)
     if args.csv:
         exercises = []
         for report in reports:
@@ -121,11 +131,12 @@ def _write_outputs(reports, args):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["submission", "student", "assignment", "score", "max_score"] + exercises
-                        + ["flags", "error"])
+                        + ["flags", "error"] + (["integrity"] if integrity is not None else []))
         for name, report in zip(names, reports):
             writer.writerow([report["notebook"], name, report["assignment"], report["score"], report["max_score"]]
                             + [report["exercises"].get(e, {}).get("points", "") for e in exercises]
-                            + [len(report["flags"]), report.get("error") or ""])
+                            + [len(report["flags"]), report.get("error") or ""]
+                            + ([integrity[report["notebook"]]] if integrity is not None else []))
         with atomic_path(args.csv) as tmp:
             tmp.write_text(buffer.getvalue(), encoding="utf-8")
     if args.json and args.json != "-":
@@ -139,6 +150,7 @@ def _write_outputs(reports, args):
         for name, report in zip(names, reports):
             with atomic_path(folder / f"{name}.md") as tmp:
                 tmp.write_text(feedback_text(report), encoding="utf-8")
+    outputs.write(reports, args, names)
 
 
 def run(args):
@@ -190,6 +202,8 @@ def run(args):
 
 
 def register(sub):
+    from cv2course.exercises.grading import outputs
+
     p = sub.add_parser("grade", help="score student notebooks, each in its own sandbox, against a released assignment",
                        description=__doc__)
     p.add_argument("submissions", nargs="*", metavar="SUBMISSION", help="notebooks, or folders of notebooks")
@@ -213,4 +227,5 @@ def register(sub):
     p.add_argument("--hidden-seed", metavar="N",
                    help="seed of the hidden cases (default: a fresh secret one per run; never given to the kernel)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    outputs.add_arguments(p)
     p.set_defaults(func=run)
