@@ -3,7 +3,8 @@
 Imports go one way: this room uses the student room (:mod:`cv2course.exercises.core` and the
 topic modules) for references and comparison; the student room never imports this one.
 
-- :mod:`.grader`          one notebook or a batch: stage cases, start a run, score its answers
+- :mod:`.grader`          one notebook or a batch: stage cases, start a run
+- :mod:`.results`         what a finished run left: events, audit flags, each exercise's score
 - :mod:`.assignments`     the released assignments; ``CATALOGUE`` read from the topic modules
 - :mod:`.protocol`        the typed records between grader, supervisor and kernel; the run folder
 - :mod:`.sandbox`         the policy: environment, readable paths, privileges, network, budget

@@ -25,26 +25,24 @@ The student's kernel runs the student's code and nothing else that matters. This
    expected value, so replacing ``numpy.allclose``, the registry or a reference inside it,
    reading the caller's frame, or a permissive ``__eq__`` changes nothing, and there is no
    log file for it to forge.
-3. **A sandbox per run** (:mod:`supervisor`, :mod:`kernel_launcher`): a private 0700 folder
-   per run with a scratch copy of the notebook as the kernel's working directory and home;
-   an environment built from nothing (PATH, HOME, TMPDIR, LANG, PYTHONPATH for the package,
-   KERAS_BACKEND, MPLBACKEND, CV2COURSE_QUICK/OFFLINE, TF_CPP_MIN_LOG_LEVEL): the grader's own
-   variables never reach the kernel; ``RLIMIT_DATA`` (``--memory``; it counts private writable
-   memory, so TensorFlow's address-space reservations do not trip it as they do
-   ``RLIMIT_AS``), ``RLIMIT_CPU`` (``--cpu-time``) and ``RLIMIT_FSIZE``; TensorFlow and the
-   assignment's modules imported in a setup cell before the timed cells. **Landlock** (Linux
-   >= 5.13, unprivileged) confines the kernel and all its children: read the Python installation and the package, write only
-   the scratch folder, no signals to (Linux >= 6.12) or ``/proc`` of processes outside the
-   sandbox, so one run cannot read or write another run's folder, the submission's own folder
-   or the grader's inputs, nor read the grader's environment. The supervisor is a **child
-   subreaper** (``prctl(PR_SET_CHILD_SUBREAPER)``): ``setsid`` and double-forked children
-   stay its descendants, and at the end it kills and reaps every one of them; it also dies
-   with the grader (``PR_SET_PDEATHSIG``). A PID namespace would do the same but needs
-   privileges or unprivileged user namespaces, which several distributions disable; a
-   cgroup needs a delegated hierarchy. The subreaper needs neither and works in containers.
-   Without Landlock (old kernels) the run still works, with separate unguessable 0700
-   folders only, and the report says so (``sandbox.landlock_abi`` = 0); for more, run the
-   grader inside a container (README).
+3. **A sandbox per run**, decided in :mod:`.sandbox` and applied by :mod:`.kernel_launcher`:
+   a run folder (:class:`protocol.RunFolder`) whose scratch copy of the notebook is the
+   kernel's working directory and home; an environment built from nothing (the grader's own
+   variables never reach the kernel); TensorFlow and the assignment's modules imported in a
+   setup cell before the timed cells. Started as root, the kernel runs as a **dedicated uid**
+   per run with **no capabilities** and ``no_new_privs``. **No network**: a network namespace
+   (the kernel talks to the supervisor over Unix sockets), and Landlock's TCP rules. **One
+   budget per run** (:mod:`.budget`): a cgroup holds ``--memory`` and ``--processes`` over all
+   the run's processes; a run that reaches either ends with "limit reached"; ``RLIMIT_DATA``,
+   ``RLIMIT_CPU`` (``--cpu-time``) and ``RLIMIT_FSIZE`` hold each process. **Landlock** (Linux
+   >= 5.13, unprivileged) confines files: read the Python installation and the package, write
+   only the run's own folders, no signals to (Linux >= 6.12) or ``/proc`` of processes outside
+   the sandbox. The supervisor is a **child subreaper**: ``setsid`` and double-forked
+   children stay its descendants, and at the end it kills and reaps every one of them; it
+   dies with the grader (``PR_SET_PDEATHSIG``). What a machine cannot give (no cgroup, no
+   namespace, old kernels) the run goes without, and the report's ``sandbox`` block says
+   which mechanism held each limit and whether it is enforced; for more, run the grader
+   inside a container (README).
 4. **Flags for a person.** A static scan of the notebook in this process
    (:mod:`static_scan`) lists imports of reference modules or grader internals, stack-frame
    inspection, dynamic code, monkeypatching, file deletion, processes and environment reads,
@@ -74,8 +72,8 @@ Against nbgrader and otter-grader
   assignment spec, by function name; a deleted function scores 0.
 - *Isolation.* nbgrader does not sandbox (same user, same machine, the environment of the
   grader); otter relies on Docker (root daemon, images). Here a plain Linux machine is
-  enough: subreaper, rlimits, clean environment and Landlock, no privileges; Docker remains
-  an option around the whole grader.
+  enough: subreaper, rlimits, clean environment and Landlock, no privileges; as root it adds
+  a uid per run, namespaces and a cgroup; Docker remains an option around the whole grader.
 - *Results channel.* nbgrader reads outputs from the executed notebook; otter from a results
   pickle written in the container. Here only JSON and pickle-free ``.npy`` files, parsed as
   hostile, and the expected values never leave the grader.
@@ -102,6 +100,7 @@ import numpy as np
 from cv2course.exercises.grading import assignments as assignment_specs
 from cv2course.exercises.grading import protocol, sandbox, wire
 from cv2course.exercises.grading.budget import RunBudget
+from cv2course.exercises.grading.results import collect
 from cv2course.i18n import tr
 
 DEFAULT_MEMORY = 4 * 2 ** 30
@@ -241,50 +240,6 @@ def terminate_all():
         _terminate(proc)
 
 
-# --- scoring ------------------------------------------------------------------------------------
-
-def _score_task(task, staged, out, call_event, timeout, limit=None):
-    ex, expected, labels, descriptions = staged
-    not_run = {"status": "not run", "points": 0}
-    if limit is not None:
-        return {**not_run, "message": tr("limit reached, the run was ended: {why}", why=limit)}
-    if call_event is None:
-        return {**not_run, "message": tr("the grader could not call the function (the run had ended)")}
-    if call_event.get("outcome") in ("timeout", "stuck"):
-        return {**not_run, "message": f"calling {task.function} took longer than {timeout:g} s"}
-    if call_event.get("outcome") == "dead":
-        return {**not_run, "message": f"the kernel died while {task.function} ran (crash, memory or CPU limit)"}
-    try:
-        status = wire.read_json(out / "status.json")
-    except ValueError as exc:
-        return {**not_run, "message": f"no result from {task.function}: {exc}"}
-    if status.get("status") == "missing":
-        return {**not_run, "message": f"the notebook does not define {task.function}() (cell deleted or renamed?)"}
-    for i, (want, label, description) in enumerate(zip(expected, labels, descriptions)):
-        where = f"{label} ({description})"
-        try:
-            result = wire.read_json(out / f"case{i}.json")
-        except ValueError as exc:
-            return {"status": "failed", "points": 0, "message": f"{where}: no valid answer ({exc})"}
-        kind = result.get("status")
-        if kind == "not attempted":
-            return {"status": "not attempted", "points": 0, "message": "the function still raises NotImplementedError"}
-        if kind == "raised":
-            return {"status": "failed", "points": 0, "message": f"{where} raised {str(result.get('error'))[:300]}"}
-        if kind == "unsupported":
-            return {"status": "failed", "points": 0, "message": f"{where}: {str(result.get('error'))[:300]}"}
-        if kind != "ok":
-            return {"status": "failed", "points": 0, "message": f"{where}: malformed answer (status {kind!r})"}
-        try:
-            got = wire.read_answer(result.get("value"), out)
-            msg = ex.compare(want, got)
-        except (ValueError, TypeError) as exc:
-            msg = str(exc)
-        if msg:
-            return {"status": "failed", "points": 0, "message": f"{where}: {msg}"}
-    return {"status": "passed", "points": task.points, "message": f"all {len(expected)} cases match the reference"}
-
-
 def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DEFAULT_MEMORY, cpu_time=None,
           seed=None, quick=True, landlock=True, processes=sandbox.DEFAULT_PROCESSES):
     """Grade one notebook; return the report (see the module docstring and ``cv2course grade --help``).
@@ -360,7 +315,7 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
             with _ACTIVE_LOCK:
                 _ACTIVE.pop(proc.pid, None)
         seconds = round(time.monotonic() - started, 2)
-        _collect(report, folder, proc.returncode, assignment, staged, answers, found, timeout)
+        collect(report, folder, proc.returncode, assignment, staged, answers, found, timeout)
         report["sandbox"] = {"seconds": seconds, **_sandbox_block(folder, budget, limits),
                              "all_processes_ended": report["sandbox"]["all_processes_ended"]}
     finally:
@@ -375,54 +330,6 @@ def _sandbox_block(folder, budget, limits):
     except (OSError, ValueError, TypeError):
         applied = None  # the kernel never got that far
     return sandbox.report(applied, budget, limits)
-
-
-def _collect(report, folder, returncode, assignment, staged, answers, found, timeout):
-    events, bad = protocol.read_jsonl(folder.events)
-    if bad:
-        events.append({"event": "malformed record", "message": f"{bad} unreadable line(s) in the run's events"})
-    report["events"] += [e for e in events if e.get("event") not in ("call", "ready", "finished")]
-    finished = [e for e in events if e.get("event") == "finished"]
-    report["sandbox"]["all_processes_ended"] = bool(finished and finished[-1].get("clean"))
-    errors = [e for e in events if e.get("event") in ("supervisor error", "kernel failed to start", "setup failed")]
-    if errors:
-        report["error"] = f"{errors[0]['event']}: {str(errors[0].get('message', ''))[:500]}"
-    elif not finished or returncode not in (0, 3):
-        log = folder.supervisor_log
-        tail = log.read_bytes()[-300:].decode(errors="replace") if log.exists() else ""
-        report["error"] = f"the run's supervisor ended abnormally (exit {returncode}) {tail}".strip()
-    calls = {e.get("exercise"): e for e in events if e.get("event") == "call"}
-    limit = next((str(e.get("message")) for e in events if e.get("event") == "limit reached"), None)
-    audit, bad_audit = protocol.read_jsonl(folder.audit)
-    owner = {f["cell"]: f["exercise"] for f in found.flags if f.get("exercise") is not None}
-    reference_seen = {}
-    for record in audit:
-        if not (isinstance(record.get("kind"), str) and isinstance(record.get("detail"), str)
-                and isinstance(record.get("phase"), (dict, type(None)))):
-            bad_audit += 1
-            continue
-        phase = record.get("phase") or {}
-        exercise = phase.get("exercise") if isinstance(phase.get("exercise"), str) else owner.get(phase.get("cell"))
-        flag = {"kind": str(record.get("kind"))[:60], "detail": str(record.get("detail"))[:200],
-                "cell": phase.get("cell") if isinstance(phase.get("cell"), int) else None, "exercise": exercise,
-                "source": "kernel audit (advisory)"}
-        report["flags"].append(flag)
-        if flag["kind"] == "uses the reference" and "exercise" in phase:
-            reference_seen.setdefault(exercise, []).append(flag["detail"])
-    if bad_audit:
-        report["flags"].append({"kind": "malformed audit log", "detail": f"{bad_audit} unreadable line(s)",
-                                "cell": None, "exercise": None, "source": "kernel audit (advisory)"})
-    for task in assignment.tasks:
-        entry = _score_task(task, staged[task.exercise], folder.outputs(answers[task.exercise]),
-                            calls.get(task.exercise), timeout, limit)
-        used = found.reference_use.get(task.exercise) or reference_seen.get(task.exercise)
-        if used and entry["status"] in ("passed", "failed"):
-            entry = {"status": "failed", "points": 0,
-                     "message": f"{task.function} uses the package's reference ({used[0]}) instead of computing "
-                                f"the result: 0 points"}
-        entry["max_points"] = task.points
-        report["exercises"][task.exercise] = entry
-    report["score"] = sum(e["points"] for e in report["exercises"].values())
 
 
 # --- many submissions ---------------------------------------------------------------------------

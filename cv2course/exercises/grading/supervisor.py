@@ -201,7 +201,8 @@ def _setup_code(spec, folder):
 
 
 def _phase(kernel, kind, value):
-    kernel.run(f"__import__('cv2course.exercises.grading.kernel_side', fromlist=['phase']).phase({kind!r}, {value!r})", 10)
+    kernel.run(f"__import__('cv2course.exercises.grading.kernel_side', fromlist=['phase'])"
+               f".phase({kind!r}, {value!r})", 10)
 
 
 class Run:

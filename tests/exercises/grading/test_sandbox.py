@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cv2course.exercises.grading.assignments import ASSIGNMENTS
+from cv2course.cli import main
 from tests.exercises.grading.helpers import CONVNETS_RIGHT, Listener, grade_json, notebook, probe_result, probes
 
 ROOT = os.geteuid() == 0
@@ -57,15 +57,12 @@ HOGS = ("import os, time\n"
         "time.sleep(8)")
 
 
-def test_a_fork_bomb_and_allocating_children_end_their_own_run_only(tmp_path, capsys):
+def test_a_fork_bomb_and_allocating_children_end_their_own_run_only(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()
     notebook(folder / "a_forks.ipynb", [FORK_BOMB] + CONVNETS_RIGHT)
     notebook(folder / "b_honest.ipynb", CONVNETS_RIGHT)
     notebook(folder / "c_hogs.ipynb", [HOGS] + CONVNETS_RIGHT)
-    code = capsys.readouterr() and None
-    from cv2course.cli import main
-
     code = main(["grade", str(folder), "--assignment", "convnets", "--jobs", "2", "--timeout", "25",
                  "--memory", "1G", "--processes", "64", "--json", str(tmp_path / "all.json"), "--no-progress"])
     reports = {Path(r["notebook"]).stem: r for r in json.loads((tmp_path / "all.json").read_text())}
@@ -123,7 +120,3 @@ def test_as_a_normal_user_nothing_changes_but_the_network_is_still_closed(listen
     box = report["sandbox"]
     assert box["uid"] == NOBODY and box["network"] in ("netns", "landlock-tcp") and box["enforced"]["network"]
     assert box["no_new_privs"] is True and box["landlock_abi"] >= 1
-
-
-def test_the_released_assignments_are_unchanged():
-    assert ASSIGNMENTS["convnets"].max_score == 4

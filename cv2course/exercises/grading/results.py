@@ -1,0 +1,109 @@
+"""A finished run's results: its events, the kernel's audit flags and each exercise's score.
+
+Everything here reads files the run left behind. The supervisor's events are the grader's
+own record; the answers and the audit log come from the student's kernel and are read as
+hostile (:mod:`.wire`): a malformed answer fails its case with the reason, and audit records
+can only add flags or a zero.
+"""
+from cv2course.exercises.grading import protocol, wire
+from cv2course.i18n import tr
+
+
+def _outcome(status, points, text, **values):
+    return {"status": status, "points": points, "message": tr(text, **values)}
+
+
+def score_task(task, staged, out, call_event, timeout, limit=None):
+    """The exercise's entry from the answers in ``out``, read as hostile; ``limit``: why the run was ended."""
+    ex, expected, labels, descriptions = staged
+    function = task.function
+    if limit is not None:
+        return _outcome("not run", 0, "limit reached, the run was ended: {why}", why=limit)
+    if call_event is None:
+        return _outcome("not run", 0, "the grader could not call the function (the run had ended)")
+    if call_event.get("outcome") in ("timeout", "stuck"):
+        return _outcome("not run", 0, "calling {function} took longer than {seconds} s", function=function,
+                        seconds=f"{timeout:g}")
+    if call_event.get("outcome") == "dead":
+        return _outcome("not run", 0, "the kernel died while {function} ran (crash, memory or CPU limit)",
+                        function=function)
+    try:
+        status = wire.read_json(out / "status.json")
+    except ValueError as exc:
+        return _outcome("not run", 0, "no result from {function}: {reason}", function=function, reason=exc)
+    if status.get("status") == "missing":
+        return _outcome("not run", 0, "the notebook does not define {function}() (cell deleted or renamed?)",
+                        function=function)
+    for i, (want, label, description) in enumerate(zip(expected, labels, descriptions)):
+        where = f"{label} ({description})"  # "hidden case N" stays English: student_view finds it by that text
+        try:
+            result = wire.read_json(out / f"case{i}.json")
+        except ValueError as exc:
+            return _outcome("failed", 0, "{where}: no valid answer ({reason})", where=where, reason=exc)
+        kind, error = result.get("status"), str(result.get("error"))[:300]
+        if kind == "not attempted":
+            return _outcome("not attempted", 0, "the function still raises NotImplementedError")
+        if kind == "raised":
+            return _outcome("failed", 0, "{where} raised {error}", where=where, error=error)
+        if kind == "unsupported":
+            return _outcome("failed", 0, "{where}: {reason}", where=where, reason=error)
+        if kind != "ok":
+            return _outcome("failed", 0, "{where}: malformed answer (status {status})", where=where, status=repr(kind))
+        try:
+            got = wire.read_answer(result.get("value"), out)
+            msg = ex.compare(want, got)
+        except (ValueError, TypeError) as exc:
+            msg = str(exc)
+        if msg:
+            return _outcome("failed", 0, "{where}: {reason}", where=where, reason=msg)
+    return _outcome("passed", task.points, "all {count} cases match the reference", count=len(expected))
+
+
+def collect(report, folder, returncode, assignment, staged, answers, found, timeout):
+    """Fill ``report`` from what the run left in ``folder`` (a :class:`protocol.RunFolder`): events, flags, scores."""
+    events, bad = protocol.read_jsonl(folder.events)
+    if bad:
+        events.append({"event": "malformed record",
+                       "message": tr("{count} unreadable line(s) in the run's events", count=bad)})
+    report["events"] += [e for e in events if e.get("event") not in ("call", "ready", "finished")]
+    finished = [e for e in events if e.get("event") == "finished"]
+    report["sandbox"]["all_processes_ended"] = bool(finished and finished[-1].get("clean"))
+    errors = [e for e in events if e.get("event") in ("supervisor error", "kernel failed to start", "setup failed")]
+    if errors:
+        report["error"] = f"{errors[0]['event']}: {str(errors[0].get('message', ''))[:500]}"
+    elif not finished or returncode not in (0, 3):
+        log = folder.supervisor_log
+        tail = log.read_bytes()[-300:].decode(errors="replace") if log.exists() else ""
+        report["error"] = f"the run's supervisor ended abnormally (exit {returncode}) {tail}".strip()
+    calls = {e.get("exercise"): e for e in events if e.get("event") == "call"}
+    limit = next((str(e.get("message")) for e in events if e.get("event") == "limit reached"), None)
+    audit, bad_audit = protocol.read_jsonl(folder.audit)
+    owner = {f["cell"]: f["exercise"] for f in found.flags if f.get("exercise") is not None}
+    reference_seen = {}
+    for record in audit:
+        if not (isinstance(record.get("kind"), str) and isinstance(record.get("detail"), str)
+                and isinstance(record.get("phase"), (dict, type(None)))):
+            bad_audit += 1
+            continue
+        phase = record.get("phase") or {}
+        exercise = phase.get("exercise") if isinstance(phase.get("exercise"), str) else owner.get(phase.get("cell"))
+        flag = {"kind": str(record.get("kind"))[:60], "detail": str(record.get("detail"))[:200],
+                "cell": phase.get("cell") if isinstance(phase.get("cell"), int) else None, "exercise": exercise,
+                "source": "kernel audit (advisory)"}
+        report["flags"].append(flag)
+        if flag["kind"] == "uses the reference" and "exercise" in phase:
+            reference_seen.setdefault(exercise, []).append(flag["detail"])
+    if bad_audit:
+        report["flags"].append({"kind": "malformed audit log", "detail": f"{bad_audit} unreadable line(s)",
+                                "cell": None, "exercise": None, "source": "kernel audit (advisory)"})
+    for task in assignment.tasks:
+        entry = score_task(task, staged[task.exercise], folder.outputs(answers[task.exercise]),
+                            calls.get(task.exercise), timeout, limit)
+        used = found.reference_use.get(task.exercise) or reference_seen.get(task.exercise)
+        if used and entry["status"] in ("passed", "failed"):
+            entry = {"status": "failed", "points": 0,
+                     "message": tr("{function} uses the package's reference ({what}) instead of computing the "
+                                   "result: 0 points", function=task.function, what=used[0])}
+        entry["max_points"] = task.points
+        report["exercises"][task.exercise] = entry
+    report["score"] = sum(e["points"] for e in report["exercises"].values())
