@@ -116,7 +116,8 @@ def main(argv):
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
     abi = landlock.abi_version() if limits.landlock else 0
     if abi:
-        landlock.restrict(limits.read + ["/proc/self"], limits.write, limits.list_only, abi, deny_tcp=True)
+        landlock.restrict(limits.read + ["/proc/self"], limits.write, limits.list_only, abi, deny_tcp=True,
+                          no_links=limits.channel)
     status = _status()
     applied = protocol.Applied(
         uid=int(status["Uid"].split()[0]), capabilities=status["CapEff"].strip(),

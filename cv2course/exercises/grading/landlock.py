@@ -60,11 +60,13 @@ def _handled_fs(abi):
     return rights
 
 
-def restrict(read, write, list_only=(), abi=None, deny_tcp=False):
+def restrict(read, write, list_only=(), abi=None, deny_tcp=False, no_links=()):
     """Confine this process to reading ``read`` and reading/writing ``write`` (paths); return the ABI used.
 
     ``list_only`` folders may be listed (not their files read): a package's parent folder.
     ``deny_tcp``: no TCP bind or connect at all, where the ABI has network rules (>= 4).
+    ``no_links`` folders are writable, but no symlink may be made there and no file linked or
+    moved in: a privileged process that connects to a socket there reaches the sandbox's own.
     Paths that do not exist are skipped. Raises ``OSError`` when Landlock is unavailable.
     """
     abi = abi_version() if abi is None else abi
@@ -81,7 +83,8 @@ def restrict(read, write, list_only=(), abi=None, deny_tcp=False):
         raise OSError(ctypes.get_errno(), f"landlock_create_ruleset: {os.strerror(ctypes.get_errno())}")
     try:
         read_rights = EXECUTE | READ_FILE | READ_DIR
-        for paths, rights in ((read, read_rights), (write, handled), (list_only, READ_DIR)):
+        for paths, rights in ((read, read_rights), (write, handled), (list_only, READ_DIR),
+                              (no_links, handled & ~(MAKE_SYM | REFER))):
             for path in paths:
                 _add_rule(libc, ruleset, path, rights & handled)
         if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:

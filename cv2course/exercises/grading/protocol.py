@@ -29,6 +29,7 @@ class KernelLimits:
     landlock: bool
     read: List[str]  # Landlock: folders and files the kernel may read and execute
     write: List[str]  # Landlock: folders the kernel may read and write
+    channel: List[str]  # Landlock: writable, but no symlinks made or files moved in (its sockets)
     list_only: List[str]  # Landlock: folders the kernel may list only
     uid: Optional[int]  # run as this user (root only); None: stay the grader's user
     gid: Optional[int]
@@ -168,8 +169,8 @@ class EventLog:
 def read_jsonl(path, limit=2 ** 20):
     """Records of a JSON-lines file and the count of malformed lines (never fatal)."""
     records, bad = [], 0
-    try:
-        with open(path, "rb") as f:
+    try:  # the kernel may have made it a symlink to a file only the grader can read
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as f:
             data = f.read(limit)
     except OSError:
         return records, bad

@@ -119,8 +119,8 @@ def kernel_limits(folder, memory, cpu, processes, budget, user, landlock, temp_r
         nproc = user_processes(os.getuid()) + processes
     return protocol.KernelLimits(
         memory=memory, cpu=cpu, file_size=FILE_SIZE, landlock=bool(landlock),
-        read=read_paths(temp_root), write=[str(folder.scratch), str(folder.channel), str(folder.exchange),
-                                           "/dev/null"],
+        read=read_paths(temp_root), write=[str(folder.scratch), str(folder.exchange), "/dev/null"],
+        channel=[str(folder.channel)],
         list_only=[str(package_dir().parent)], uid=user[0] if user else None, gid=user[1] if user else None,
         expose=hidden_from_others(library_paths()) if user else [], cgroups=budget.join_files(), nproc=nproc,
         network="namespace")

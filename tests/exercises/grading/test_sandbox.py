@@ -39,9 +39,15 @@ def listener():
     server.close()
 
 
+# the kernel's sockets' folder: a symlink there would lead the supervisor's reconnect elsewhere, as root
+CHANNEL_SYMLINK = ("import os, sys\nchannel = os.path.dirname(sys.argv[sys.argv.index('-f') + 1])\ntry:\n"
+                   "    os.symlink('/run', os.path.join(channel, 'elsewhere'))\n    made = 'made'\n"
+                   "except OSError as exc:\n    made = type(exc).__name__\nraise RuntimeError('CHANNEL ' + made)")
+
+
 @pytest.mark.skipif(not ROOT, reason="the grader drops privileges only when started as root")
 def test_as_root_student_code_runs_unprivileged_offline_and_still_scores(tmp_path, capsys, listener):
-    path = notebook(tmp_path / "student.ipynb", probes(listener.port) + CONVNETS_RIGHT)
+    path = notebook(tmp_path / "student.ipynb", probes(listener.port) + [CHANNEL_SYMLINK] + CONVNETS_RIGHT)
     code, report = grade_json(capsys, path, "--assignment", "convnets", "--timeout", "20")
     assert code == 0 and report["error"] is None and report["score"] == 4, report
     identity = probe_result(report, "IDENTITY")
@@ -50,6 +56,7 @@ def test_as_root_student_code_runs_unprivileged_offline_and_still_scores(tmp_pat
     network = probe_result(report, "NETWORK")
     assert "tcp sent" not in network and "raw PermissionError" in network, network
     assert listener.connections == 0 and listener.received == b""
+    assert probe_result(report, "CHANNEL") == "RuntimeError: CHANNEL PermissionError"
     box = report["sandbox"]
     assert box["uid"] == uid and box["capabilities"] == "0000000000000000" and box["no_new_privs"] is True
     assert box["network"] in ("netns", "landlock-tcp") and box["landlock_abi"] >= 1
