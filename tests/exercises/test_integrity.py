@@ -131,3 +131,14 @@ def test_gradebook_gets_an_integrity_column_and_scores_do_not_change(batch, tmp_
     assert flag["dave"] == "" and "the reference" in flag["erin"]
     assert {r["score"] for r in rows} == {"2"}
     assert (tmp_path / "i.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_alike_pairs_join_into_groups_and_large_groups_are_counted_not_named():
+    pairs = [{"a": 0, "b": 1, "similarity": 1.0}, {"a": 1, "b": 2, "similarity": 0.9},
+             {"a": 3, "b": 4, "similarity": 0.85}]
+    assert integrity.alike_groups(pairs) == [[3, 4], [0, 1, 2]]
+    result = {"submissions": [f"s{i}.ipynb" for i in range(6)], "threshold": 0.8,
+              "exercises": {"f": {"pairs": pairs, "groups": integrity.alike_groups(pairs), "reference": []}}}
+    flag = integrity.flags(result, named=2)
+    assert flag["s0.ipynb"] == "f: one of 3 alike submissions"
+    assert flag["s3.ipynb"] == "f ~ s4.ipynb (85%)" and flag["s5.ipynb"] == ""

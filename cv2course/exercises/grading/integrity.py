@@ -20,6 +20,9 @@ reordering the notebook's functions does not hide a copy:
 4. **Similarity** of A to B: the share of A's fingerprinted tokens in runs shared with B
    (copydetect's measure); a pair is listed when the larger of its two shares reaches ``threshold``
    (default 0.8), with both functions side by side and the shared code marked.
+5. **Groups**: listed pairs join into groups of alike submissions, smallest first. A pair or
+   a trio is what a copy looks like; a group of many is usually the common way to write the
+   function, so it is counted in the gradebook and shown by one pair.
 
 Short formulas converge: two honest one-line answers to the same formula can be identical.
 The report informs a person, who reads the code; it never changes a score.
@@ -37,6 +40,8 @@ from cv2course.i18n import tr
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_K = 6
 DEFAULT_WINDOW = 4
+SMALL_GROUP = 4  # alike groups up to this size are named and shown side by side in full
+SHOWN_PAIRS = 100  # pairs per exercise in the report's table (all are in the JSON)
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 
 
@@ -300,20 +305,55 @@ def integrity_report(notebooks, assignment, threshold=DEFAULT_THRESHOLD, k=DEFAU
                     pairs.append({"a": i, "b": j, "similarity": max(share_a, share_b), "share_a": share_a,
                                   "share_b": share_b, "ranges_a": ranges_a, "ranges_b": ranges_b,
                                   "tokens_a": a.coverage, "tokens_b": b.coverage})
-        pairs.sort(key=lambda p: -p["similarity"])
+        groups = alike_groups(pairs)
+        size = {i: len(g) for g in groups for i in g}
+        pairs.sort(key=lambda p: (size[p["a"]], -p["similarity"], -min(p["tokens_a"], p["tokens_b"])))
         to_reference.sort(key=lambda r: -r["similarity"])
         result["exercises"][task.exercise] = {
             "function": task.function, "sources": sources, "reference_source": reference, "pairs": pairs,
-            "reference": to_reference, "missing": [i for i, s in enumerate(sources) if s is None]}
+            "groups": groups, "reference": to_reference,
+            "missing": [i for i, s in enumerate(sources) if s is None]}
     return result
 
 
-def flags(result):
-    """{notebook: "exercise ~ other (97 %); ..."} for the gradebook's integrity column ('' when nothing reached it)."""
+def alike_groups(pairs):
+    """The listed pairs' connected groups of submissions (lists of indices), smallest first.
+
+    A pair or a trio is what a copy looks like; a group of many is usually the common way
+    to write a short formula.
+    """
+    parent = {}
+
+    def root(i):
+        while parent.setdefault(i, i) != i:
+            i = parent[i]
+        return i
+
+    for pair in pairs:
+        parent[root(pair["a"])] = root(pair["b"])
+    groups = {}
+    for i in parent:
+        groups.setdefault(root(i), []).append(i)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (len(g), g))
+
+
+def flags(result, named=SMALL_GROUP):
+    """{notebook: "exercise ~ other (97 %); ..."} for the gradebook's integrity column ('' when nothing reached it).
+
+    In a group of more than ``named`` alike submissions the others are counted, not named.
+    """
     names = [Path(n).name for n in result["submissions"]]
     out = {n: [] for n in result["submissions"]}
     for exercise, data in result["exercises"].items():
+        for group in data.get("groups", []):
+            if len(group) > named:
+                for me in group:
+                    out[result["submissions"][me]].append(tr("{exercise}: one of {n} alike submissions",
+                                                             exercise=exercise, n=len(group)))
+        big = {i for g in data.get("groups", []) if len(g) > named for i in g}
         for pair in data["pairs"]:
+            if pair["a"] in big:
+                continue
             for me, other in ((pair["a"], pair["b"]), (pair["b"], pair["a"])):
                 out[result["submissions"][me]].append(f"{exercise} ~ {names[other]} ({pair['similarity']:.0%})")
         for entry in data["reference"]:
@@ -351,6 +391,29 @@ def _side_by_side(left_title, left, left_ranges, right_title, right, right_range
             f'<div><h4>{e(right_title)}</h4><pre>{_marked(right, right_ranges)}</pre></div></div>')
 
 
+def _groups_table(groups, names):
+    e = html.escape
+    rows = []
+    for group in groups:
+        members = ", ".join(names[i] for i in group[:12]) + (" …" if len(group) > 12 else "")
+        note = tr("many alike: usually the common way to write it") if len(group) > SMALL_GROUP else ""
+        rows.append(f"<tr><td>{len(group)}</td><td>{e(members)}</td><td>{e(note)}</td></tr>")
+    return (f"<table><tr><th>{e(tr('size'))}</th><th>{e(tr('submissions'))}</th><th></th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _pairs_table(pairs, names):
+    e = html.escape
+    rows = "".join(f"<tr><td>{e(names[p['a']])}</td><td>{e(names[p['b']])}</td><td>{p['share_a']:.0%}</td>"
+                   f"<td>{p['share_b']:.0%}</td><td>{p['tokens_a']} / {p['tokens_b']}</td></tr>"
+                   for p in pairs[:SHOWN_PAIRS])
+    more = len(pairs) - SHOWN_PAIRS
+    return (f"<table><tr><th>A</th><th>B</th><th>{e(tr('share of A in B'))}</th>"
+            f"<th>{e(tr('share of B in A'))}</th><th>{e(tr('tokens A / B'))}</th></tr>{rows}</table>"
+            + (f'<p class="note">{e(tr("and {n} more pairs (all are in the --json file)", n=more))}</p>'
+               if more > 0 else ""))
+
+
 def report_html(result):
     """The integrity report as one self-contained HTML page (a str)."""
     e = html.escape
@@ -369,21 +432,26 @@ def report_html(result):
         if data["missing"]:
             parts.append('<p class="note">' + e(tr("Not defined in: {names}", names=", ".join(
                 names[i] for i in data["missing"]))) + "</p>")
-        parts.append(f"<h3>{e(tr('Pairs of submissions'))}</h3>")
+        parts.append(f"<h3>{e(tr('Groups of alike submissions'))}</h3>")
         if data["pairs"]:
-            rows = "".join(f"<tr><td>{e(names[p['a']])}</td><td>{e(names[p['b']])}</td><td>{p['share_a']:.0%}</td>"
-                           f"<td>{p['share_b']:.0%}</td><td>{p['tokens_a']} / {p['tokens_b']}</td></tr>"
-                           for p in data["pairs"])
-            parts.append(f"<table><tr><th>A</th><th>B</th><th>{e(tr('share of A in B'))}</th>"
-                         f"<th>{e(tr('share of B in A'))}</th><th>{e(tr('tokens A / B'))}</th></tr>{rows}</table>")
+            parts.append(_groups_table(data["groups"], names))
+            parts.append(_pairs_table(data["pairs"], names))
+            big = {i for g in data["groups"] if len(g) > SMALL_GROUP for i in g}
+            shown_big = set()
             for p in data["pairs"]:
+                if p["a"] in big:  # one pair stands for a large group
+                    group = next(tuple(g) for g in data["groups"] if p["a"] in g)
+                    if group in shown_big:
+                        continue
+                    shown_big.add(group)
                 parts.append(_side_by_side(names[p["a"]], sources[p["a"]], p["ranges_a"], names[p["b"]],
                                            sources[p["b"]], p["ranges_b"]))
         else:
             parts.append('<p class="note">' + e(tr("No pair reaches the threshold.")) + "</p>")
         parts.append(f"<h3>{e(tr('Against the package reference'))}</h3>")
+        listed = max(10, sum(r["similarity"] >= threshold for r in data["reference"]))
         rows = "".join(f"<tr><td>{e(names[r['submission']])}</td><td>{r['similarity']:.0%}</td>"
-                       f"<td>{r['tokens']}</td></tr>" for r in data["reference"])
+                       f"<td>{r['tokens']}</td></tr>" for r in data["reference"][:listed])
         parts.append(f"<table><tr><th>{e(tr('submission'))}</th><th>{e(tr('similarity'))}</th>"
                      f"<th>{e(tr('tokens'))}</th></tr>{rows}</table>")
         for r in data["reference"]:
