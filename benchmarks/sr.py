@@ -3,6 +3,8 @@
     python benchmarks/sr.py --data ../shared/data/sr --export cv2course/weights     # train x2, x3, x4 and ship them
     python benchmarks/sr.py --data ../shared/data/sr --scales 3 --init edsr_x2.keras   # one scale from a trained x2
     python benchmarks/sr.py --data ../shared/data/sr --evaluate cv2course/weights   # only the table of saved models
+    python benchmarks/sr.py --data ../shared/data/sr --scales 4 --filters 48 --extra-images camera coins \
+        --held-out astronaut chelsea --checkpoint ckpt/ --export out/   # resumable; scores a held-out set too
 
 ``--data`` is a folder with T91/ (training HR images) and Set5/, Set14/ (x{2,3,4}/ *_HR.png,
 *_LR.png). Training data: the 91 T91 images and copies shrunk by 0.9, 0.8, 0.7 and 0.6 (the
@@ -15,6 +17,11 @@ steps; after each chunk Set5 PSNR is measured and the best weights are kept (``-
 optionally caps the wall time of a scale; training then stops after the current chunk).
 Scores use the provided LR images and the papers' protocol (Y channel, 8-bit output,
 ``scale`` pixels shaved).
+
+``--extra-images`` adds scikit-image photos (with the same scale augmentation) to T91;
+``--held-out`` names photos that are only scored (LR by MATLAB bicubic), never trained on
+nor used to pick the kept weights (Set5 picks them). ``--checkpoint DIR`` makes a killed
+run resumable: the same command continues from the last Set5 check.
 """
 import argparse
 import json
@@ -30,12 +37,15 @@ from run_log import tee  # noqa: E402
 SCALE_AUGMENTATION = (1.0, 0.9, 0.8, 0.7, 0.6)
 
 
-def training_images(folder):
-    """T91 and its shrunk copies (``SCALE_AUGMENTATION``), float RGB [0, 1]."""
-    from cv2course.data import image_folder
+def training_images(folder, extra=(), held_out=()):
+    """T91 plus the ``extra`` sample photos, and their shrunk copies (``SCALE_AUGMENTATION``), float RGB [0, 1]."""
+    from cv2course.data import image_folder, sample_image
     from cv2course.sr.resize import imresize
 
-    images = image_folder(folder)
+    leaked = sorted(set(extra) & set(held_out))
+    if leaked:
+        raise SystemExit(f"--extra-images and --held-out share {leaked}: a held-out photo must not be trained on")
+    images = image_folder(folder) + [sample_image(name) for name in extra]
     return [img if f == 1.0 else imresize(img, f, uint8=True) for f in SCALE_AUGMENTATION for img in images]
 
 
@@ -47,16 +57,37 @@ def table(rows, title):
     return "\n".join(lines)
 
 
-def score(models, data, scales):
+def score(models, data, scales, held_out=()):
     from cv2course.sr.evaluate import evaluate
 
+    sets = [("Set5", data / "Set5"), ("Set14", data / "Set14")] + ([("held", list(held_out))] if held_out else [])
     rows = []
     for scale in scales:
-        for name in ("Set5", "Set14"):
-            bic = evaluate("bicubic", data / name, scale)
-            net = evaluate(models[scale], data / name, scale)
+        for name, folder in sets:
+            bic = evaluate("bicubic", folder, scale)
+            net = evaluate(models[scale], folder, scale)
             rows.append((name, scale, bic.mean_psnr, bic.mean_ssim, net.mean_psnr, net.mean_ssim))
     return rows
+
+
+def load_progress(folder):
+    """(curve, best Set5 PSNR, best weights file) saved by an interrupted run in ``folder``."""
+    curve_file, best_file = folder / "curve.json", folder / "best.weights.h5"
+    if not curve_file.is_file():
+        return [], -1.0, best_file
+    curve = json.loads(curve_file.read_text())
+    return curve, max(c["set5_psnr"] for c in curve), best_file
+
+
+def save_progress(folder, curve, model=None):
+    """The curve so far and, when given, ``model``'s weights as the best ones (both atomic)."""
+    from cv2course.atomic import atomic_path
+
+    if model is not None:
+        with atomic_path(folder / "best.weights.h5") as tmp:
+            model.save_weights(tmp)
+    with atomic_path(folder / "curve.json") as tmp:
+        tmp.write_text(json.dumps(curve, indent=1))
 
 
 def train_scale(args, scale, images, init, log):
@@ -77,23 +108,36 @@ def train_scale(args, scale, images, init, log):
     model.compile(optimizer=default_optimizer(learning_rate_schedule("cosine", args.lr, steps)),
                   loss="mean_absolute_error")
     set5 = Path(args.data) / "Set5"
-    best, best_psnr, curve, t0 = None, -1.0, [], time.perf_counter()
-    done = 0
+    ckpt = Path(args.checkpoint) / f"x{scale}" if args.checkpoint else None
+    best, best_psnr, curve = None, -1.0, []
+    if ckpt is not None:
+        ckpt.mkdir(parents=True, exist_ok=True)
+        curve, best_psnr, best_file = load_progress(ckpt)
+        if curve:
+            log(f"  x{scale}: resuming from {ckpt} at step {curve[-1]['step']} (best Set5 {best_psnr:.2f} dB)")
+    earlier = curve[-1]["minutes"] if curve else 0.0  # minutes spent before this run
+    done, t0 = (curve[-1]["step"] if curve else 0), time.perf_counter()
     while done < steps:
         target = min(steps, done + args.eval_every)
-        train_sr(model, pairs, target, batch_size=args.batch_size, seed=args.seed, verbose=0)
+        train_sr(model, pairs, target, batch_size=args.batch_size, seed=args.seed, verbose=0,
+                 checkpoint_dir=ckpt, checkpoint_every=args.eval_every)
         done = target
         p = evaluate(model, set5, scale).mean_psnr
-        minutes = (time.perf_counter() - t0) / 60
+        minutes = earlier + (time.perf_counter() - t0) / 60
         curve.append({"step": done, "set5_psnr": round(p, 3), "minutes": round(minutes, 2)})
         log(f"  x{scale} step {done}/{steps}: Set5 {p:.2f} dB ({minutes:.1f} min)")
         if p > best_psnr:
             best, best_psnr = model.get_weights(), p
+        if ckpt is not None:
+            save_progress(ckpt, curve, model if best is not None and p == best_psnr else None)
         if args.minutes and minutes > args.minutes:
             log(f"  x{scale}: time cap of {args.minutes} min reached at step {done}")
             break
-    model.set_weights(best)
-    summary = {"scale": scale, "steps": done, "minutes": round((time.perf_counter() - t0) / 60, 1),
+    if best is not None:
+        model.set_weights(best)
+    elif ckpt is not None and best_file.is_file():
+        model.load_weights(best_file)
+    summary = {"scale": scale, "steps": done, "minutes": round(earlier + (time.perf_counter() - t0) / 60, 1),
                "params": model.count_params(), "init_from_x2": copied != [], "curve": curve,
                "best_set5": round(best_psnr, 3)}
     del keras
@@ -122,6 +166,12 @@ def main():
     parser.add_argument("--evaluate", default=None, metavar="FOLDER",
                         help="no training: score the edsr_x{s}.keras files in FOLDER")
     parser.add_argument("--log", default=None, help="also write the progress and summaries (JSON) here")
+    parser.add_argument("--extra-images", nargs="+", default=[], metavar="NAME",
+                        help="scikit-image photos added to T91 for training (e.g. camera coins brick)")
+    parser.add_argument("--held-out", nargs="+", default=[], metavar="NAME",
+                        help="scikit-image photos scored as a third set, never trained on (e.g. astronaut chelsea)")
+    parser.add_argument("--checkpoint", default=None, metavar="DIR",
+                        help="save progress here after every Set5 check; the same command resumes a killed run")
     args = parser.parse_args()
     if args.steps is None:
         args.steps = [5000 if s == 2 else 1500 for s in args.scales]
@@ -140,11 +190,12 @@ def main():
         models = {s: load_model(Path(args.evaluate) / f"edsr_x{s}.keras") for s in args.scales}
         for s, m in models.items():
             log(f"x{s}: {m.count_params():,} parameters")
-        log(table(score(models, data, args.scales), f"saved models in {args.evaluate}; PSNR (dB) / SSIM on Y"))
+        log(table(score(models, data, args.scales, args.held_out),
+                  f"saved models in {args.evaluate}; PSNR (dB) / SSIM on Y"))
         return
 
-    images = training_images(data / "T91")
-    log(f"{len(images)} training images (T91 x {len(SCALE_AUGMENTATION)} sizes)")
+    images = training_images(data / "T91", args.extra_images, args.held_out)
+    log(f"{len(images)} training images ((T91 + {len(args.extra_images)} photos) x {len(SCALE_AUGMENTATION)} sizes)")
     models, summaries = {}, []
     init = load_model(args.init) if args.init else None
     if init is not None:
@@ -157,7 +208,7 @@ def main():
         if args.export:
             out = export_model(model, Path(args.export) / f"edsr_x{scale}.keras")
             log(f"  exported {out} ({out.stat().st_size / 1024:.0f} KB)")
-    log(table(score(models, data, args.scales),
+    log(table(score(models, data, args.scales, args.held_out),
               f"{args.arch} {args.filters} filters x {args.blocks} blocks, L1, Adam {args.lr:g} cosine, batch "
               f"{args.batch_size}, LR patch {args.patch_lr}, T91 + scale aug.; PSNR (dB) / SSIM on Y, provided LR"))
 

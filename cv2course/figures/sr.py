@@ -1,13 +1,18 @@
 """Slide figures for single-image super-resolution (lecture 11).
 
-Every value drawn comes from ``cv2course.sr`` (kernels, resizing, PSNR/SSIM, shipped EDSR).
+Every value drawn comes from ``cv2course.sr`` (kernels, resizing, degradations, PSNR/SSIM,
+shipped EDSR and the SRResNet/SRGAN demo pair).
 """
 import numpy as np
 
 from cv2course import settings
 from cv2course.figures import figure
+from cv2course.i18n import tr
 
 LECTURE = "11_super_resolution"
+# The SRGAN talk's comparison (srgan_talk.txt, "Perceptual Loss"), PSNR (dB) / SSIM as printed there.
+TALK_SCORES = {"bicubic": (21.59, 0.6423), "SRResNet": (23.53, 0.7832), "SRGAN": (21.15, 0.6868)}
+DEGRADATIONS = {"bicubic": {}, "blur": {"blur": 1.6}, "noise": {"noise": 10 / 255}}  # settings of sr.data.degrade
 
 
 @figure("sr_interpolation", kind="plot", lecture=LECTURE,
@@ -83,3 +88,115 @@ def sr_comparison(seed):
     h = hr.shape[0]
     crop = (int(0.08 * h), int(0.33 * h), int(0.35 * h), int(0.35 * h))  # the face and the flag patch
     return comparison_figure(hr, results, scale=scale, crop=crop, size=settings.pick(3.2, 2.0))
+
+
+def _astronaut(scale, size=None):
+    from cv2course.data import sample_image
+    from cv2course.sr.resize import mod_crop
+
+    return mod_crop(sample_image("astronaut", size=size or settings.pick(512, 192)), scale)
+
+
+def _face_crop(hr):
+    h = hr.shape[0]
+    return int(0.08 * h), int(0.33 * h), int(0.35 * h), int(0.35 * h)  # the face and the flag patch
+
+
+def gan_comparison_images(scale=4):
+    """(hr, {method: sr}) for the held-out astronaut at x4: bicubic and the shipped SRResNet and
+    SRGAN demo models (each left out, with a note, when its file is missing)."""
+    from cv2course.sr.inference import super_resolve
+    from cv2course.sr.pretrained import pretrained_srgan, pretrained_srresnet
+    from cv2course.sr.resize import downscale, upscale
+
+    hr = _astronaut(scale)
+    lr = downscale(hr, scale)
+    results = {"bicubic": upscale(lr, scale, "bicubic")}
+    for name, load in (("SRResNet", pretrained_srresnet), ("SRGAN", pretrained_srgan)):
+        try:
+            results[name] = super_resolve(load(), lr)
+        except FileNotFoundError as err:
+            print(err)
+    return hr, results
+
+
+@figure("sr_gan_comparison", kind="image", lecture=LECTURE,
+        caption="The SRGAN talk's comparison redone with the package's x4 demo models on the held-out astronaut: "
+                "bicubic, SRResNet (MSE) and SRGAN (fine-tuned from it with the perceptual loss), with PSNR/SSIM "
+                "on the whole image (Y channel, 4 pixels shaved), beside the original; the talk's own numbers "
+                "are in the title. SRGAN scores lower than SRResNet yet draws sharper texture.")
+def sr_gan_comparison(seed):
+    from cv2course.sr.evaluate import comparison_figure
+
+    hr, results = gan_comparison_images(4)
+    fig = comparison_figure(hr, results, scale=4, crop=_face_crop(hr), size=settings.pick(3.2, 2.0),
+                            hr_title=tr("original"))
+    talk = ", ".join(f"{m} {p:.2f} dB/{s:.4f}" for m, (p, s) in TALK_SCORES.items())
+    fig.suptitle(tr("The talk's figure: {scores}. Below: the package's demo models.", scores=talk), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _label(degradation):
+    return {"bicubic": tr("bicubic"), "blur": tr("blur, then bicubic"), "noise": tr("bicubic, then noise")}[degradation]
+
+
+def degradation_panels(scale=4, degradation="bicubic", size=None, seed=0):
+    """[(title, image crop)] for the astronaut at ``scale`` with LR made by ``degradation`` (a key of
+    ``DEGRADATIONS``): the LR image (enlarged), bicubic and the shipped EDSR (trained on the bicubic
+    degradation only) with PSNR/SSIM of the whole image, and the original."""
+    from cv2course.checks import check_choice
+    from cv2course.sr.data import degrade
+    from cv2course.sr.evaluate import caption
+    from cv2course.sr.inference import super_resolve
+    from cv2course.sr.pretrained import pretrained_edsr
+    from cv2course.sr.resize import upscale
+
+    check_choice(degradation, "degradation", tuple(DEGRADATIONS))
+    hr = _astronaut(scale, size)
+    lr = degrade(hr, scale, seed=seed, **DEGRADATIONS[degradation])
+    bicubic = upscale(lr, scale, "bicubic")
+    panels = [(tr("LR ({degradation}), enlarged", degradation=_label(degradation)), upscale(lr, scale, "nearest")),
+              (caption("bicubic", hr, bicubic, scale), bicubic)]
+    try:
+        edsr_sr = super_resolve(pretrained_edsr(scale), lr)
+        panels.append((caption("EDSR", hr, edsr_sr, scale), edsr_sr))
+    except FileNotFoundError as err:
+        print(err)
+    panels.append((tr("original"), hr))
+    top, left, h, w = _face_crop(hr)
+    return [(title, np.clip(img[top:top + h, left:left + w], 0, 1)) for title, img in panels]
+
+
+def _draw_rows(rows, labels):
+    import matplotlib.pyplot as plt
+
+    ncols = max(len(r) for r in rows)
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(2.6 * ncols, 2.9 * len(rows)), squeeze=False)
+    for ax_row, row, label in zip(axes, rows, labels):
+        for ax in ax_row:
+            ax.axis("off")
+        for ax, (title, img) in zip(ax_row, row):
+            ax.imshow(img, interpolation="nearest")
+            ax.set_title(title, fontsize=9)
+        ax_row[0].text(-0.05, 0.5, label, transform=ax_row[0].transAxes, rotation=90, ha="right", va="center",
+                       fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def degradation_figure(scale=4, degradation="bicubic", size=None, seed=0):
+    """One row of :func:`degradation_panels` (the notebook's control draws it for each setting)."""
+    label = tr("x{scale}, {degradation}", scale=scale, degradation=_label(degradation))
+    return _draw_rows([degradation_panels(scale, degradation, size, seed)], [label])
+
+
+@figure("sr_degradations", kind="image", lecture=LECTURE,
+        caption="Degradations beyond bicubic (x4): the same photo made small by MATLAB's bicubic imresize, by a "
+                "Gaussian blur (σ = 1.6 HR pixels) before it, and by bicubic plus Gaussian noise (σ = 10/255). The "
+                "shipped EDSR, trained on the bicubic degradation only, gains on the first but hardly on blur, and "
+                "sharpens the noise.")
+def sr_degradations(seed):
+    names = list(DEGRADATIONS)
+    return _draw_rows([degradation_panels(4, name, seed=seed) for name in names],
+                      [tr("x{scale}, {degradation}", scale=4, degradation=_label(name)) for name in names])

@@ -1,4 +1,4 @@
-"""Paired LR/HR training patches for super-resolution.
+"""Paired LR/HR training patches for super-resolution, and the degradations that make LR images.
 
 Each HR image is cropped to a multiple of the scale and shrunk with the benchmark
 degradation (MATLAB bicubic, :func:`cv2course.sr.resize.downscale`) once; training patches
@@ -26,6 +26,31 @@ def _check_patch(patch_size, scale):
     if patch_size % scale:
         raise ValueError(f"patch_size (the HR patch side) must be a multiple of scale={scale}, got {patch_size}")
     return int(patch_size)
+
+
+def degrade(hr, scale, blur=0.0, noise=0.0, seed=None):
+    """An LR image by the classical degradation model I^LR = (I^HR ⊗ k_σ)↓s + n.
+
+    k_σ is a Gaussian blur of standard deviation ``blur`` (HR pixels; 0 = none), ↓s the
+    benchmarks' MATLAB bicubic ``downscale`` (itself antialiased), and n Gaussian noise of
+    standard deviation ``noise`` (in [0, 1] units, e.g. 10/255; 0 = none) drawn with ``seed``;
+    the result is clipped to [0, 1]. ``blur=0, noise=0`` is the bicubic benchmark degradation
+    that Set5/Set14/DIV2K use and the shipped models were trained on. ``hr``: (h, w, 3) in [0, 1].
+    """
+    from scipy.ndimage import gaussian_filter
+
+    from cv2course.sr.resize import downscale
+
+    hr = check_images(hr, name="hr", rank=3)
+    blur, noise = float(blur), float(noise)
+    if blur < 0 or noise < 0:
+        raise ValueError(f"blur and noise must be >= 0 (0 = none), got blur={blur}, noise={noise}")
+    if blur > 0:
+        hr = gaussian_filter(np.asarray(hr, np.float64), sigma=(blur, blur, 0), mode="reflect")
+    lr = np.asarray(downscale(hr, scale), np.float64)
+    if noise > 0:
+        lr = lr + np.random.default_rng(seed).normal(0.0, noise, lr.shape)
+    return np.clip(lr, 0.0, 1.0).astype(np.float32)
 
 
 def augment_pair(lr, hr, flip, rotations):

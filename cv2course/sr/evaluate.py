@@ -191,17 +191,36 @@ class SRScores:
 
 
 
+def sample_pairs(names, scale):
+    """[(name, hr, lr)] from scikit-image's bundled photos (e.g. a held-out set): HR = the photo
+    cropped to a multiple of ``scale``, LR = ``downscale(hr, scale)`` (MATLAB bicubic)."""
+    from cv2course.data import sample_image
+    from cv2course.sr.resize import downscale, mod_crop
+
+    scale = check_scale(scale)
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"names must be a non-empty list of sample image names, got {names!r}")
+    pairs = []
+    for name in names:
+        hr = mod_crop(sample_image(name), scale)
+        pairs.append((name, hr, downscale(hr, scale)))
+    return pairs
+
+
 def image_pairs(folder, scale):
     """[(name, hr, lr)] from ``folder``: ``*_HR.*``/``*_LR.*`` pairs, or HR images only.
 
     A folder with an ``x{scale}`` subfolder (the Set5/Set14 layout) uses that subfolder.
     Without LR files the LR image is ``downscale(hr, scale)`` (MATLAB bicubic) of the HR
     image cropped to a multiple of ``scale``. Pairs whose sizes do not match by a factor
-    ``scale`` raise a ValueError naming the files.
+    ``scale`` raise a ValueError naming the files. A list or tuple of sample image names
+    instead of a folder gives :func:`sample_pairs`.
     """
     from cv2course.data import image_files, load_image
     from cv2course.sr.resize import downscale, mod_crop
 
+    if isinstance(folder, (list, tuple)):
+        return sample_pairs(folder, scale)
     scale = check_scale(scale)
     root = Path(folder)
     if (root / f"x{scale}").is_dir():
@@ -265,8 +284,8 @@ def evaluate(model_or_method, folder, scale, rgb=False, keep_images=False, name=
 
     ``model_or_method``: "bicubic" / "bilinear" / "nearest", a Keras SR model (or a path to
     one), or a function LR -> SR. ``folder``: ``*_HR.png``/``*_LR.png`` pairs (optionally
-    in ``x{scale}`` subfolders) or HR images only. Scores follow :func:`psnr` and
-    :func:`ssim` (Y channel, 8-bit output, ``scale`` pixels shaved) unless ``rgb=True``.
+    in ``x{scale}`` subfolders), HR images only, or a list of sample image names. Scores
+    follow :func:`psnr` and :func:`ssim` (Y channel, 8-bit output, ``scale`` pixels shaved) unless ``rgb=True``.
     Returns :class:`SRScores` (``.table()``, ``.mean_psnr``, ``.mean_ssim``).
     """
     scale = check_scale(scale)
@@ -296,13 +315,16 @@ def caption(method, hr, sr, scale=0, rgb=False):
     return f"{method} ({psnr(hr, sr, scale, rgb):.2f}dB/{ssim(hr, sr, scale, rgb):.4f})"
 
 
-def comparison_figure(hr, candidates, scale=0, crop=None, size=3.0, rgb=False):
+def comparison_figure(hr, candidates, scale=0, crop=None, size=3.0, rgb=False, hr_title=None):
     """Side-by-side crops of reconstructions with "method (PSNR dB/SSIM)" captions and the HR.
 
     ``candidates``: {method: image of hr's shape}. Scores are on the whole image (protocol
-    of :func:`psnr`); ``crop`` = (top, left, height, width) selects the part shown.
+    of :func:`psnr`); ``crop`` = (top, left, height, width) selects the part shown;
+    ``hr_title`` names the last panel (default "HR (ground truth)").
     """
     import matplotlib.pyplot as plt
+
+    from cv2course.i18n import tr
 
     hr = np.asarray(hr, dtype=np.float32)
     titles, panels = [], []
@@ -312,7 +334,7 @@ def comparison_figure(hr, candidates, scale=0, crop=None, size=3.0, rgb=False):
             raise ValueError(f"candidate {method!r} has shape {img.shape}, expected the HR shape {hr.shape}")
         titles.append(caption(method, hr, img, scale, rgb))
         panels.append(img)
-    titles.append("HR (ground truth)")
+    titles.append(tr("HR (ground truth)") if hr_title is None else hr_title)
     panels.append(hr)
     if crop is not None:
         top, left, h, w = crop
