@@ -239,3 +239,43 @@ def maxout(x, weights=((1.0,), (-1.0,)), biases=(0.0, 0.0)):
 
 ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "ReLU": relu, "leaky ReLU": leaky_relu, "maxout": maxout,
                "ELU": elu}
+
+
+# Why pooling: the parameters of a VGG-style network with and without its pooling layers.
+VGG16_BLOCKS = ((2, 64), (2, 128), (3, 256), (3, 512), (3, 512))   # (3×3 convolutions, channels) per block
+VGG16_DENSE = (4096, 4096, 1000)
+
+
+def conv_params(f, n_c_in, n_c_out):
+    """Weights and biases of a convolution with ``n_c_out`` f×f×n_c_in filters: (f·f·n_c_in + 1)·n_c_out.
+
+    It does not depend on the input's height and width."""
+    return (_int(f, "f", 1) ** 2 * _int(n_c_in, "n_c_in", 1) + 1) * _int(n_c_out, "n_c_out", 1)
+
+
+def dense_params(n_in, n_out):
+    """Weights and biases of a dense (fully connected) layer, z = Wx + b: (n_in + 1)·n_out."""
+    return (_int(n_in, "n_in", 1) + 1) * _int(n_out, "n_out", 1)
+
+
+def vgg16_layers(size=224, pooling=True, channels=3):
+    """VGG16's layers as rows (name, output shape (n_H, n_W, n_C), parameters).
+
+    Same-padded 3×3 convolutions keep n_H, n_W; each 2×2 max pooling (stride 2) halves them while
+    the blocks raise n_C. ``pooling=False`` drops the five pooling layers: the convolutions keep
+    their parameters, but the first dense layer then sees a size×size×512 volume.
+    With ``pooling=True`` and size 224 the total is Keras' ``VGG16()``: 138,357,544.
+    """
+    n, c_in, rows = _int(size, "size", 1), _int(channels, "channels", 1), []
+    for b, (convs, c_out) in enumerate(VGG16_BLOCKS, start=1):
+        for k in range(1, convs + 1):
+            rows.append((f"block{b}_conv{k}", (n, n, c_out), conv_params(3, c_in, c_out)))
+            c_in = c_out
+        if pooling:
+            n = conv_output_size(n, 2, 0, 2)
+            rows.append((f"block{b}_pool", (n, n, c_in), 0))
+    n_in = n * n * c_in
+    for name, units in zip(("fc1", "fc2", "predictions"), VGG16_DENSE):
+        rows.append((name, (units,), dense_params(n_in, units)))
+        n_in = units
+    return rows

@@ -48,6 +48,8 @@ def _trained(kind, seed, quick):
         model, epochs = ae.dense_autoencoder(shape, 2), _epochs(120)
     elif kind == "vae2":
         model, epochs = vae.dense_vae(shape, 2, beta=VAE_BETA, seed=seed), _epochs(150)
+    elif kind == "ae32":
+        model, epochs = ae.dense_autoencoder(shape, 32), _epochs(40)
     elif kind == "dae":
         model = ae.DenoisingAutoencoder(ae.dense_encoder(shape, 32), ae.dense_decoder(32, shape), noise="gaussian",
                                         strength=0.4, seed=seed)
@@ -81,6 +83,108 @@ def _demo_vae():
 
 def _one_per_class(x, y, start=0):
     return np.stack([x[np.flatnonzero(y == k)[start]] for k in range(10)])
+
+
+def jpeg_round_trip(image, quality):
+    """``image`` (h, w, 1 or 3) in [0, 1] saved as an 8-bit JPEG of ``quality`` and read back.
+
+    Returns (decoded image, payload bytes, file bytes). The payload is the entropy-coded scan: the file
+    without its headers, whose quantisation and Huffman tables are the same for every image of a quality
+    (shared by coder and decoder, as an autoencoder's decoder weights are)."""
+    import io
+
+    from PIL import Image
+
+    image = np.asarray(image, np.float64)
+    pixels = np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
+    pixels = pixels[..., 0] if pixels.shape[-1] == 1 else pixels
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=int(quality), optimize=True)
+    data = buffer.getvalue()
+    start = data.index(b"\xff\xda")                                    # start of scan
+    header = int.from_bytes(data[start + 2:start + 4], "big")
+    payload = len(data) - (start + 2 + header) - 2                     # minus the end-of-image marker
+    decoded = np.asarray(Image.open(io.BytesIO(data)), dtype=np.float32) / 255.0
+    return decoded.reshape(image.shape), payload, len(data)
+
+
+def jpeg_at_budget(image, n_bytes):
+    """The best JPEG whose payload fits ``n_bytes``: (decoded, payload bytes, quality); quality 1 if none fits."""
+    best = None
+    for quality in range(1, 96):
+        decoded, payload, _ = jpeg_round_trip(image, quality)
+        if payload > n_bytes and best is not None:
+            break
+        best = (decoded, payload, quality)
+    return best
+
+
+def quantized_reconstructions(model, images, reference_codes, bits=8):
+    """``model``'s reconstructions from codes stored with ``bits`` bits per number (the range of each code unit
+    taken from ``reference_codes``); returns (reconstructions, bytes per image)."""
+    codes = np.asarray(model.encode(images), dtype=np.float64)
+    lo, hi = np.min(reference_codes, axis=0), np.max(reference_codes, axis=0)
+    levels = 2 ** bits - 1
+    stored = np.clip(np.round((codes - lo) / np.maximum(hi - lo, 1e-12) * levels), 0, levels)
+    restored = (stored / levels * (hi - lo) + lo).astype(np.float32)
+    return np.asarray(model.decode(restored)), codes.shape[-1] * bits / 8
+
+
+def ae_vs_jpeg_panel(model, images, reference_codes, labels=None):
+    """Original / autoencoder (8-bit codes) / JPEG at the same payload bytes, with each one's PSNR."""
+    import matplotlib.pyplot as plt
+
+    from cv2course.i18n import tr
+    from cv2course.sr.evaluate import psnr_values
+
+    recon, n_bytes = quantized_reconstructions(model, images, reference_codes)
+    fig, axes = plt.subplots(3, len(images), figsize=(1.45 * len(images), 5.2), squeeze=False)
+    names = (tr("original"), tr("autoencoder"), tr("JPEG"))
+    for c, image in enumerate(images):
+        jpeg, payload, quality = jpeg_at_budget(image, n_bytes)
+        panels = ((image, labels[c] if labels else ""),
+                  (recon[c], tr("{psnr:.1f} dB, {n:g} B", psnr=psnr_values(image, recon[c], 1.0), n=n_bytes)),
+                  (jpeg, tr("{psnr:.1f} dB, {n} B", psnr=psnr_values(image, jpeg, 1.0), n=payload)))
+        for r, (img, title) in enumerate(panels):
+            ax = axes[r, c]
+            img = np.asarray(img)
+            ax.imshow(img[..., 0] if img.shape[-1] == 1 else np.clip(img, 0, 1), cmap="gray", vmin=0, vmax=1,
+                      interpolation="nearest")
+            ax.set_title(title, fontsize=7)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    for r, name in enumerate(names):
+        axes[r, 0].set_ylabel(name, fontsize=9)
+    fig.suptitle(tr("The same number of bytes per image: {n:g} for the autoencoder's 8-bit code, at most that "
+                    "for JPEG's payload (its tables, ~170 B, are shared like the decoder)", n=n_bytes), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def photo_crops(shape=(SIZE, SIZE, 1), names=("camera", "coffee", "brick")):
+    """Square crops of bundled photos resized to ``shape`` (grayscale when it has one channel): images unlike
+    the digits an autoencoder learned."""
+    from cv2course.data import resize_image, sample_image
+
+    crops = []
+    for name in names:
+        img = sample_image(name, size=4 * max(shape[:2]))
+        side = min(img.shape[:2])
+        img = resize_image(img[:side, :side], tuple(shape[:2]))
+        crops.append(img.mean(axis=-1, keepdims=True) if shape[-1] == 1 else img)
+    return np.stack(crops).astype(np.float32)
+
+
+@figure("ae_vs_jpeg", kind="image", lecture=AE_LECTURE,
+        caption="Autoencoders do not beat a real codec: test digits and three photo crops (unlike the training "
+                "digits), the reconstruction of a dense autoencoder from its 32-number code stored in 8 bits "
+                "(32 bytes), and JPEG with a payload of at most 32 bytes, with the PSNR of each.")
+def ae_vs_jpeg(seed):
+    x, _, xt, yt = _digits()
+    model = _model("ae32", seed)
+    images = np.concatenate([_one_per_class(xt, yt)[[0, 2, 3, 5, 8]], photo_crops()])
+    labels = ["0", "2", "3", "5", "8", "camera", "coffee", "brick"]
+    return ae_vs_jpeg_panel(model, images, np.asarray(model.encode(x)), labels)
 
 
 @figure("ae_reconstructions", kind="image", lecture=AE_LECTURE,

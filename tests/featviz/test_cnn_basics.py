@@ -86,3 +86,15 @@ def test_activation_functions():
     np.testing.assert_allclose(cb.maxout(v, W, bias), (v @ W.T).max(axis=1))
     assert set(cb.ACTIVATIONS) == {"sigmoid", "tanh", "ReLU", "leaky ReLU", "maxout", "ELU"}
     assert np.isfinite(cb.sigmoid(np.array([-1000.0, 1000.0]))).all()
+
+
+def test_vgg16_parameter_count_matches_keras_and_pooling_only_changes_the_dense_part():
+    from cv2course.featviz import cnn_basics as cb
+
+    with_pool, without = cb.vgg16_layers(224), cb.vgg16_layers(224, pooling=False)
+    assert sum(p for *_, p in with_pool) == 138_357_544                      # keras.applications.VGG16().count_params()
+    assert with_pool[-4] == ("block5_pool", (7, 7, 512), 0)
+    assert dict((n, p) for n, _, p in without)["fc1"] == (224 * 224 * 512 + 1) * 4096
+    conv = lambda rows: [p for n, _, p in rows if "conv" in n]
+    assert conv(with_pool) == conv(without), "pooling has no parameters and does not change the convolutions'"
+    assert cb.conv_params(3, 3, 2) == 56 and cb.dense_params(7 * 7 * 512, 4096) == 102_764_544
