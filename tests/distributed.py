@@ -108,18 +108,21 @@ def _projection(rows, width, seed):
 
 def deterministic_noise(model):
     """Replace every random draw inside ``model``'s train step by a fixed function of the rows it
-    belongs to, through the models' documented hooks: ``latent_sampler(rows, step) -> z`` (GANs),
-    ``epsilon_sampler(rows, step) -> ε`` (WGAN-GP), ``epsilon_fn(z_mean) -> ε`` (VAE),
-    ``noise_fn(x) -> x̃`` (denoising autoencoder). Returns ``model``."""
-    if hasattr(model, "latent_sampler"):
-        latent_dim = int(model.latent_dim)
-        model.latent_sampler = lambda rows, step: 2.0 * _projection(rows, latent_dim, 1 + int(step))
-    if hasattr(model, "epsilon_sampler"):
-        model.epsilon_sampler = lambda rows, step: 0.5 + 0.5 * _projection(rows, 1, 11 + int(step))[:, 0]
-    if hasattr(model, "epsilon_fn"):
-        model.epsilon_fn = lambda z_mean: tf.cos(3.0 * z_mean + 1.0)
-    if hasattr(model, "noise_fn"):
-        model.noise_fn = lambda x: tf.where(_salt_mask(x.shape[1:]), tf.ones_like(x), x)
+    belongs to, through the models' one hook ``noise_source(kind, rows, step)``: kind "z" (GANs'
+    latent vectors), "epsilon" (WGAN-GP's mixing weights, the VAE's ε) or "corruption" (the
+    denoising autoencoder's x̃). Returns ``model``."""
+    latent_dim = getattr(model, "latent_dim", None)
+
+    def source(kind, rows, step):
+        if kind == "z":
+            return 2.0 * _projection(rows, int(latent_dim), 1 + int(step))
+        if kind == "corruption":
+            return tf.where(_salt_mask(rows.shape[1:]), tf.ones_like(rows), rows)
+        if len(rows.shape) == 2:  # the VAE's ε, shaped like its rows z_mean
+            return tf.cos(3.0 * rows + 1.0)
+        return 0.5 + 0.5 * _projection(rows, 1, 11 + int(step))[:, 0]  # WGAN-GP's ε, one per image
+
+    model.noise_source = source
     return model
 
 

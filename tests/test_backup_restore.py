@@ -36,9 +36,7 @@ def _build(name):
         adam = [keras.optimizers.Adam(1e-3) for _ in range(2)]
         return CASES[name].build(optimizers=tuple(adam))
     model = build_in(None, make)
-    for hook in ("latent_sampler", "epsilon_sampler", "epsilon_fn", "noise_fn"):
-        if hasattr(model, hook):
-            setattr(model, hook, None)  # the model's own random draws, which must resume where they were
+    model.noise_source = None  # the model's own random draws, which must resume where they were
     return model
 
 

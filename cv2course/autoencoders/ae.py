@@ -26,10 +26,10 @@ import tensorflow as tf
 from keras import layers, ops
 
 from cv2course.autoencoders import losses
-from cv2course.autoencoders.base import EncoderDecoderModel, check_input_shape
 from cv2course.autoencoders.noise import NOISE_KINDS, corrupt
 from cv2course.checks import check_choice, check_positive
-from cv2course.distribute import global_batch_mean, replica_seed, scale_for_replicas
+from cv2course.distribute import global_batch_mean, replica_seed
+from cv2course.trainable import TrainableModel
 
 # ---------------------------------------------------------------- input checks
 
@@ -53,6 +53,27 @@ def _units(values, name):
     for v in values:
         check_positive(v, f"every entry of {name}", integer=True)
     return values
+
+
+def check_input_shape(x, expected, name="x"):
+    """Raise a ValueError naming ``name`` when ``x``'s shape after the batch axis is not ``expected``."""
+    got = tuple(x.shape)
+    if len(got) != len(expected) + 1 or any(e is not None and g is not None and int(g) != e
+                                            for g, e in zip(got[1:], expected)):
+        want = ", ".join(str(e) for e in expected)
+        raise ValueError(f"{name} must have shape (batch, {want}), got {got}")
+
+
+def batch_inputs(data, expected):
+    """A training batch's inputs as float32, shape-checked (labels and targets in ``data`` are ignored)."""
+    x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+    check_input_shape(x, expected)
+    return keras.ops.cast(x, "float32")
+
+
+def with_networks(config):
+    """A saved config with its ``encoder`` and ``decoder`` deserialized."""
+    return {**config, **{part: keras.saving.deserialize_keras_object(config[part]) for part in ("encoder", "decoder")}}
 
 
 def as_batch(x, expected, name="x"):
@@ -191,7 +212,7 @@ def lstm_decoder(latent_dim, timesteps, features, units=64, name="decoder"):
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class Autoencoder(EncoderDecoderModel):
+class Autoencoder(TrainableModel):
     """x̂ = d(e(x)) trained on ‖x − x̂‖² (summed over pixels, averaged over the batch).
 
     ``encoder`` maps a batch of inputs to codes (batch, latent_dim); ``decoder`` maps codes
@@ -200,9 +221,13 @@ class Autoencoder(EncoderDecoderModel):
     """
 
     tracker_names = ("loss", "reconstruction")
+    #: Adam(1e-3) for encoder and decoder together, Keras' own ``model.optimizer``.
+    optimizers = TrainableModel.optimizers
+    #: jit_compile when compile() is not told (benchmarks/autoencoders.py measures both).
+    default_jit_compile = False
 
-    def __init__(self, encoder, decoder, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, encoder, decoder, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
         for name, part in (("encoder", encoder), ("decoder", decoder)):
             if not isinstance(part, keras.Model):
                 raise TypeError(f"{name} must be a keras.Model (e.g. from dense_{name} or conv_{name}), "
@@ -217,6 +242,18 @@ class Autoencoder(EncoderDecoderModel):
         # the model built, after all its state exists (the encoder and decoder arrive built).
         if type(self) is cls:
             self.build()
+
+    @property
+    def input_dims(self):
+        """Shape of one input example, e.g. (28, 28, 1)."""
+        return tuple(self.encoder.input_shape[1:])
+
+    @property
+    def latent_dim(self):
+        return int(self.decoder.input_shape[-1])
+
+    def inputs(self, data):
+        return batch_inputs(data, self.input_dims)
 
     def _check_parts(self):
         code = self.encoder.output_shape
@@ -259,8 +296,7 @@ class Autoencoder(EncoderDecoderModel):
         with tf.GradientTape() as tape:
             x_hat = self(x, training=True)
             reconstruction = ops.mean(losses.reconstruction_loss(x, x_hat))
-            scaled = self.optimizer.scale_loss(scale_for_replicas(reconstruction))
-        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)
+        self.descend(self.optimizer, tape, reconstruction, self.trainable_variables)
         return self.record({"loss": reconstruction, "reconstruction": reconstruction})
 
     def test_step(self, data):
@@ -278,6 +314,10 @@ class Autoencoder(EncoderDecoderModel):
                 "encoder": keras.saving.serialize_keras_object(self.encoder),
                 "decoder": keras.saving.serialize_keras_object(self.decoder)}
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(**with_networks(config))
+
 
 @keras.saving.register_keras_serializable(package="cv2course")
 class DenoisingAutoencoder(Autoencoder):
@@ -286,27 +326,23 @@ class DenoisingAutoencoder(Autoencoder):
     ``noise``: ``"gaussian"`` (``strength`` = σ, default 0.3) or ``"salt_and_pepper"``
     (``strength`` = fraction of pixels, e.g. 0.2). The corruption happens inside
     ``train_step`` and ``test_step`` (so ``evaluate`` measures denoising); ``call`` and
-    ``reconstruct`` denoise whatever they are given. Set ``noise_fn`` (a function x → x̃)
-    to replace the random corruption, e.g. with a deterministic one in a parity test.
+    ``reconstruct`` denoise whatever they are given. Set ``noise_source`` (``f("corruption", x, 0)
+    → x̃``) to replace the random corruption, e.g. with a deterministic one in a parity test.
     The corruption's random stream is saved with the weights.
     """
 
     def __init__(self, encoder, decoder, noise="gaussian", strength=0.3, seed=None, **kwargs):
-        super().__init__(encoder, decoder, **kwargs)
+        super().__init__(encoder, decoder, seed=seed, **kwargs)
         self.noise = check_choice(noise, "noise", NOISE_KINDS)
         self.strength = float(check_positive(strength, "strength", allow_zero=True))
         if self.noise == "salt_and_pepper" and self.strength > 1:
             raise ValueError(f"strength (fraction of corrupted pixels) must lie in [0, 1], got {strength!r}")
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.noise_fn = None
         self._finish_init(DenoisingAutoencoder)
 
     def corrupt(self, x):
-        """x̃: the injected ``noise_fn`` if set, else the named random corruption (each replica its own draw)."""
-        if self.noise_fn is not None:
-            return self.noise_fn(x)
-        return corrupt(x, self.noise, self.strength, seed=replica_seed(self.seed_generator.next()))
+        """x̃: the named random corruption (each replica its own draw), or ``noise_source("corruption", x, 0)``."""
+        return self.draw("corruption", x, 0,
+                         lambda: corrupt(x, self.noise, self.strength, seed=replica_seed(self.seed_generator.next())))
 
     def train_step(self, data):
         """x̃ ~ q(x̃|x); x̂ = d(e(x̃)); one step down ‖x − x̂‖² against the clean x."""
@@ -314,8 +350,7 @@ class DenoisingAutoencoder(Autoencoder):
         with tf.GradientTape() as tape:
             x_hat = self(self.corrupt(x), training=True)
             reconstruction = ops.mean(losses.reconstruction_loss(x, x_hat))
-            scaled = self.optimizer.scale_loss(scale_for_replicas(reconstruction))
-        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)
+        self.descend(self.optimizer, tape, reconstruction, self.trainable_variables)
         return self.record({"loss": reconstruction, "reconstruction": reconstruction})
 
     def test_step(self, data):
@@ -367,8 +402,7 @@ class SparseAutoencoder(Autoencoder):
             reconstruction = ops.mean(losses.reconstruction_loss(x, self.decoder(code, training=True)))
             sparsity = self.penalty(code)
             loss = reconstruction + self.weight * sparsity
-            scaled = self.optimizer.scale_loss(scale_for_replicas(loss))
-        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)
+        self.descend(self.optimizer, tape, loss, self.trainable_variables)
         return self.record({"loss": loss, "reconstruction": reconstruction, "sparsity": sparsity})
 
     def test_step(self, data):

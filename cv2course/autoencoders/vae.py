@@ -31,11 +31,10 @@ import tensorflow as tf
 from keras import ops
 
 from cv2course.autoencoders import losses
-from cv2course.autoencoders.ae import as_batch, batched_call
-from cv2course.autoencoders.base import (EncoderDecoderModel, check_input_shape, load_with_seed_state,
-                                         save_with_seed_state)
+from cv2course.autoencoders.ae import as_batch, batch_inputs, batched_call, check_input_shape, with_networks
 from cv2course.checks import check_positive
-from cv2course.distribute import replica_seed, scale_for_replicas
+from cv2course.distribute import replica_seed
+from cv2course.trainable import TrainableModel, load_with_seed_state, save_with_seed_state
 
 
 def sample_epsilon(seed_generator, shape):
@@ -83,7 +82,7 @@ class Sampling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class VAE(EncoderDecoderModel):
+class VAE(TrainableModel):
     """β-VAE with a Gaussian encoder ``[z_mean, z_log_var] = encoder(x)`` and a decoder z → x̂.
 
     Build the parts with ``dense_encoder(..., variational=True)`` / ``conv_encoder(...,
@@ -91,13 +90,15 @@ class VAE(EncoderDecoderModel):
     (the negative ELBO estimate for β = 1), ``reconstruction``, ``kl``; ``test_step``
     reports the same terms with one sample of z, so ``validation_data`` works.
     ``call(x)`` decodes the mean μ(x) (deterministic) unless ``training=True``.
-    Set ``epsilon_fn`` (z_mean → ε) to replace the random ε, e.g. in a parity test.
+    Set ``noise_source`` (``f("epsilon", z_mean, 0)`` → ε) to replace the random ε, e.g. in a parity test.
     """
 
     tracker_names = ("loss", "reconstruction", "kl")
+    #: Adam(1e-3) for encoder and decoder together, Keras' own ``model.optimizer``.
+    optimizers = TrainableModel.optimizers
 
     def __init__(self, encoder, decoder, beta=1.0, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         for name, part in (("encoder", encoder), ("decoder", decoder)):
             if not isinstance(part, keras.Model):
                 raise TypeError(f"{name} must be a keras.Model, got {type(part).__name__}")
@@ -114,18 +115,25 @@ class VAE(EncoderDecoderModel):
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(check_positive(beta, "beta", allow_zero=True))
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.epsilon_fn = None
         if type(self) is VAE:  # a subclass builds after creating its own state (Keras locks built layers)
             self.build()
 
     # -- forward
+    @property
+    def input_dims(self):
+        """Shape of one input example, e.g. (28, 28, 1)."""
+        return tuple(self.encoder.input_shape[1:])
+
+    @property
+    def latent_dim(self):
+        return int(self.decoder.input_shape[-1])
+
+    def inputs(self, data):
+        return batch_inputs(data, self.input_dims)
+
     def sample_epsilon(self, z_mean):
-        """ε ~ N(0, I) shaped like μ: ``epsilon_fn(z_mean)`` if set, else a fresh draw."""
-        if self.epsilon_fn is not None:
-            return ops.cast(self.epsilon_fn(z_mean), "float32")
-        return sample_epsilon(self.seed_generator, ops.shape(z_mean))
+        """ε ~ N(0, I) shaped like μ: a fresh draw, or ``noise_source("epsilon", z_mean, 0)``."""
+        return self.draw("epsilon", z_mean, 0, lambda: sample_epsilon(self.seed_generator, ops.shape(z_mean)))
 
     def call(self, x, training=False):
         check_input_shape(x, self.input_dims)
@@ -167,8 +175,7 @@ class VAE(EncoderDecoderModel):
             epsilon = self.sample_epsilon(z_mean)                                   # line 2
             x_hat = self.decoder(reparameterize(z_mean, z_log_var, epsilon), training=True)  # line 3
             loss = ops.mean(losses.negative_elbo(x, x_hat, z_mean, z_log_var, self.beta))  # line 4
-            scaled = self.optimizer.scale_loss(scale_for_replicas(loss))
-        self.optimizer.apply(tape.gradient(scaled, self.trainable_variables), self.trainable_variables)  # line 5
+        self.descend(self.optimizer, tape, loss, self.trainable_variables)                # line 5
         return self.record({"loss": loss, **elbo_parts(x, x_hat, z_mean, z_log_var)})
 
     def test_step(self, data):
@@ -188,6 +195,10 @@ class VAE(EncoderDecoderModel):
         return {"name": self.name, "trainable": self.trainable, "beta": self.beta, "seed": self.seed,
                 "encoder": keras.saving.serialize_keras_object(self.encoder),
                 "decoder": keras.saving.serialize_keras_object(self.decoder)}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**with_networks(config))
 
 
 def elbo_parts(x, x_hat, z_mean, z_log_var):

@@ -18,11 +18,11 @@ import numpy as np
 import tensorflow as tf
 
 from cv2course.checks import check_choice, check_positive
-from cv2course.distribute import scale_for_replicas
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
 from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
+from cv2course.trainable import deserialize
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
@@ -41,24 +41,19 @@ class ConditionalGAN(GAN):
                  label_smoothing=0.0, seed=None, **kwargs):
         check_positive(num_classes, "num_classes", integer=True)
         check_choice(conditioning, "conditioning", dcgan_networks.CONDITIONINGS)
-        self.num_classes, self.conditioning = int(num_classes), conditioning
+        generator, discriminator = deserialize(generator), deserialize(discriminator)
+        condition = dict(num_classes=int(num_classes), conditioning=conditioning)
+        if generator is None:
+            generator = dcgan_networks.dcgan_generator(image_size, channels, latent_dim, base_filters, **condition)
+        if discriminator is None:
+            discriminator = dcgan_networks.dcgan_discriminator(image_size, channels, base_filters, **condition)
+        for net in (generator, discriminator):
+            if len(net.inputs) != 2 or tuple(net.inputs[1].shape[1:]) != (int(num_classes),):
+                raise ValueError(f"the conditional {net.name} must take two inputs, the second a label code of shape "
+                                 f"(N, {num_classes}); got inputs {[tuple(i.shape) for i in net.inputs]}")
         super().__init__(generator, discriminator, latent_dim, image_size, channels, base_filters,
                          discriminator_steps, loss, label_smoothing, seed, **kwargs)
-
-    def build_generator(self):
-        return dcgan_networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters,
-                                                    num_classes=self.num_classes, conditioning=self.conditioning)
-
-    def build_discriminator(self):
-        return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters,
-                                            num_classes=self.num_classes, conditioning=self.conditioning)
-
-    def check_networks(self):
-        super().check_networks()
-        for net in (self.generator, self.discriminator):
-            if len(net.inputs) != 2 or tuple(net.inputs[1].shape[1:]) != (self.num_classes,):
-                raise ValueError(f"the conditional {net.name} must take two inputs, the second a label code of shape "
-                                 f"(N, {self.num_classes}); got inputs {[tuple(i.shape) for i in net.inputs]}")
+        self.num_classes, self.conditioning = int(num_classes), conditioning
 
     def codes(self, labels):
         """Integer labels (N,) → one-hot codes (N, K); codes (N, K) pass through (as float32)."""
@@ -133,16 +128,14 @@ class ConditionalGAN(GAN):
                 fake_scores = float32(D([fake, y], training=True))
                 d_loss = adv.discriminator_loss(self.loss_name, real_scores, fake_scores,
                                                 label_smoothing=self.label_smoothing)
-                scaled = d_opt.scale_loss(scale_for_replicas(d_loss))
-            d_opt.apply(tape.gradient(scaled, D.trainable_variables), D.trainable_variables)
+            self.descend(d_opt, tape, d_loss, D.trainable_variables)
             self.record({"d_loss": d_loss, "d_real": tf.reduce_mean(tf.sigmoid(real_scores)),
                          "d_fake": tf.reduce_mean(tf.sigmoid(fake_scores))})
         z, y = self.sample_z(reals[-1], k), ys[-1]                                       # line 5
         with tf.GradientTape() as tape:                                                  # line 6
             fake_scores = float32(D([G([z, y], training=True), y], training=True))
             g_loss = adv.generator_loss(self.loss_name, fake_scores)
-            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
-        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)
         return self.record({"g_loss": g_loss})
 
     def test_step(self, data):

@@ -32,10 +32,9 @@ import tensorflow as tf
 from keras import ops
 
 from cv2course.checks import check_images, check_integer, check_positive, check_positive_int
-from cv2course.distribute import scale_for_replicas
 from cv2course.gans import cyclegan_networks  # noqa: F401  registers ReflectionPadding2D for load_model
 from cv2course.gans import losses as adversarial
-from cv2course.multi_network import MultiNetworkModel
+from cv2course.trainable import TrainableModel, adam
 from cv2course.pixel_losses import l1_loss
 
 
@@ -191,7 +190,7 @@ def _channels(model, which):
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class CycleGAN(MultiNetworkModel):
+class CycleGAN(TrainableModel):
     """CycleGAN with generators G: X → Y (``generator_g``), F: Y → X (``generator_f``) and
     discriminators D_X, D_Y (build them with ``cv2course.gans.cyclegan_networks``).
 
@@ -207,6 +206,9 @@ class CycleGAN(MultiNetworkModel):
 
     tracker_names = ("g_loss", "adversarial_loss", "cycle_loss", "identity_loss", "d_x_loss", "d_y_loss")
     default_jit_compile = False  # XLA takes minutes to compile the image pools' loops on a CPU
+    #: Adam(2e-4, β1 = 0.5) for each pair (compile's learning_rate / decay arguments change the rate).
+    optimizers = {"generator_optimizer": (adam(2e-4, beta_1=0.5), ("generator_g", "generator_f")),
+                  "discriminator_optimizer": (adam(2e-4, beta_1=0.5), ("discriminator_x", "discriminator_y"))}
 
     def __init__(self, generator_g, generator_f, discriminator_x, discriminator_y, lambda_cycle=10.0,
                  lambda_identity=0.5, pool_size=50, adversarial_loss="least_squares", image_size=None, seed=0,
@@ -231,7 +233,6 @@ class CycleGAN(MultiNetworkModel):
         self.pool_y = ImagePool(self.pool_size, seed=self.seed + 1, name="pool_y")
         self.pool_x.build((None,) + self.x_shape)
         self.pool_y.build((None,) + self.y_shape)
-        self._schedule = {"learning_rate": 2e-4, "constant_steps": None, "decay_steps": None}
         self.built = True  # every part is built above
 
     def _image_shape(self, model, name, which):
@@ -324,20 +325,19 @@ class CycleGAN(MultiNetworkModel):
     def train_step(self, data):
         self.check_compiled()
         g_opt, d_opt = self.generator_optimizer, self.discriminator_optimizer
-        generators, discriminators = self.optimized_variables().values()
+        generators, discriminators = map(self.optimized_variables, ("generator_optimizer", "discriminator_optimizer"))
         x, y = self._inputs(data)
         # G and F minimise L_GAN(G, D_Y) + L_GAN(F, D_X) + λ L_cyc + λ_id λ L_identity (D_X, D_Y fixed).
         with tf.GradientTape() as tape:
             g_terms, fake_x, fake_y = self.generator_terms(x, y, training=True)
-            scaled = g_opt.scale_loss(scale_for_replicas(g_terms["g_loss"]))
-        g_opt.apply(tape.gradient(scaled, generators), generators)
+        self.descend(g_opt, tape, g_terms["g_loss"], generators)
         # D_X and D_Y learn from this step's fakes (made before G's update, as in the authors' code),
         # mixed with older ones by the image pools.
         fake_x, fake_y = self.pool_x(fake_x), self.pool_y(fake_y)
         with tf.GradientTape() as tape:
             d_terms = self.discriminator_terms(x, y, fake_x, fake_y, training=True)
-            scaled = d_opt.scale_loss(scale_for_replicas(d_terms["d_x_loss"] + d_terms["d_y_loss"]))
-        d_opt.apply(tape.gradient(scaled, discriminators), discriminators)
+            d_loss = d_terms["d_x_loss"] + d_terms["d_y_loss"]
+        self.descend(d_opt, tape, d_loss, discriminators)
         return self.record({**g_terms, **d_terms})
 
     def test_step(self, data):
@@ -357,23 +357,15 @@ class CycleGAN(MultiNetworkModel):
         check_positive(learning_rate, "learning_rate")
         if decay_steps is None and constant_steps is not None:
             raise ValueError("constant_steps needs decay_steps (the length of the linear decay to 0)")
-        self._schedule = {"learning_rate": learning_rate, "constant_steps": constant_steps, "decay_steps": decay_steps}
+        if decay_steps is None:
+            rate = learning_rate
+        else:
+            rate = LinearDecay(learning_rate, decay_steps if constant_steps is None else constant_steps, decay_steps)
+        generator_optimizer, discriminator_optimizer = (
+            given if given is not None else keras.optimizers.Adam(learning_rate=rate, beta_1=0.5, beta_2=0.999)
+            for given in (generator_optimizer, discriminator_optimizer))
         super().compile(generator_optimizer=generator_optimizer, discriminator_optimizer=discriminator_optimizer,
                         jit_compile=jit_compile, **kwargs)
-
-    def default_optimizers(self):
-        lr, constant, decay = (self._schedule[k] for k in ("learning_rate", "constant_steps", "decay_steps"))
-
-        def adam():
-            rate = lr if decay is None else LinearDecay(lr, decay if constant is None else constant, decay)
-            return keras.optimizers.Adam(learning_rate=rate, beta_1=0.5, beta_2=0.999)
-
-        return {"generator_optimizer": adam(), "discriminator_optimizer": adam()}
-
-    def optimized_variables(self):
-        return {"generator_optimizer": self.generator_g.trainable_weights + self.generator_f.trainable_weights,
-                "discriminator_optimizer": self.discriminator_x.trainable_weights
-                + self.discriminator_y.trainable_weights}
 
     # -- serialisation
     def build(self, input_shape=None):

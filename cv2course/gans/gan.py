@@ -31,15 +31,36 @@ import numpy as np
 import tensorflow as tf
 
 from cv2course.checks import check_positive, check_positive_int
-from cv2course.distribute import scale_for_replicas
 from cv2course.gans import dcgan_networks
 from cv2course.gans import losses as adv
 from cv2course.gans.sampling import critic_batches, fakes_for_steps, float32, real_minibatches, sample_z
-from cv2course.gans.two_player import TwoPlayerModel
-from cv2course.multi_network import deserialize, serialize
+from cv2course.trainable import TrainableModel, adam, deserialize, serialize
+
+#: DCGAN's Adam(learning_rate=2e-4, beta_1=0.5) for each network.
+DCGAN_OPTIMIZERS = {"discriminator_optimizer": (adam(2e-4, beta_1=0.5), ("discriminator",)),
+                    "generator_optimizer": (adam(2e-4, beta_1=0.5), ("generator",))}
+#: Files saved before the common base named the optimizers d_optimizer / g_optimizer.
+LEGACY_OPTIMIZER_NAMES = {"d_optimizer": "discriminator_optimizer", "g_optimizer": "generator_optimizer"}
+
+
+def check_generator_and_discriminator(generator, discriminator):
+    """The generator's images fit the discriminator, which outputs one raw score per image."""
+    g_out = tuple(generator.outputs[0].shape[1:])
+    d_in = tuple(discriminator.inputs[0].shape[1:])
+    if g_out != d_in:
+        raise ValueError(f"the generator makes images of shape {g_out} but the discriminator takes {d_in}")
+    d_out = tuple(discriminator.outputs[0].shape[1:])
+    if d_out not in ((1,), ()):
+        raise ValueError(f"the discriminator must output one raw score per image, shape (N, 1); got (N, {d_out})")
+
+
+def latent_dim_of(generator, latent_dim):
+    """The size of z: the generator's, when one is given."""
+    return latent_dim if generator is None else int(generator.inputs[0].shape[-1])
+
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class GAN(TwoPlayerModel):
+class GAN(TrainableModel):
     """Goodfellow et al.'s GAN trained with Algorithm 1 (DCGAN networks by default).
 
     ``GAN(generator=None, discriminator=None, latent_dim=100, image_size=28, channels=1,
@@ -53,21 +74,26 @@ class GAN(TwoPlayerModel):
     ``model(z)`` returns images in [0, 1]; ``model.generate(n)`` samples n of them.
     Logged keys: ``d_loss``, ``g_loss``, ``d_real`` (mean D(x)), ``d_fake`` (mean D(G(z))).
 
-    For tests and multi-device parity the randomness is injectable: ``model.latent_sampler =
-    f(real_batch, step) -> z`` replaces the normal draw of z (step = 0..k−1 for the
+    For tests and multi-device parity the randomness is injectable: ``model.noise_source =
+    f("z", real_batch, step) -> z`` replaces the normal draw of z (step = 0..k−1 for the
     discriminator steps, k for the generator step).
     """
 
     tracker_names = ("d_loss", "g_loss", "d_real", "d_fake")
+    #: DCGAN: Adam(learning_rate=2e-4, beta_1=0.5) for both networks.
+    optimizers = DCGAN_OPTIMIZERS
+    # XLA is available (compile(jit_compile=True)) but off by default: on the 2-core CPU (oneDNN on) it
+    # measured 1.05-1.6x slower per step than the plain graph, on the package's networks and on keras-io's
+    # (benchmarks/gans.py --speed), plus its compile time.
+    default_jit_compile = False
+    legacy_optimizer_names = LEGACY_OPTIMIZER_NAMES
 
     def __init__(self, generator=None, discriminator=None, latent_dim=100, image_size=28, channels=1,
                  base_filters=64, discriminator_steps=1, loss="non_saturating", label_smoothing=0.0, seed=None,
                  **kwargs):
         super().__init__(seed=seed, **kwargs)
         generator, discriminator = deserialize(generator), deserialize(discriminator)
-        if generator is not None:
-            latent_dim = int(generator.inputs[0].shape[-1])
-        self.latent_dim = check_positive_int(latent_dim, "latent_dim")
+        self.latent_dim = check_positive_int(latent_dim_of(generator, latent_dim), "latent_dim")
         self.discriminator_steps = check_positive_int(
             discriminator_steps, "discriminator_steps (discriminator updates per generator update)")
         self.loss_name = adv.canonical_loss_name(loss)
@@ -76,28 +102,14 @@ class GAN(TwoPlayerModel):
                              f"not {self.loss_name!r}")
         self.label_smoothing = adv.check_label_smoothing(label_smoothing)
         self.image_size, self.channels, self.base_filters = int(image_size), int(channels), int(base_filters)
-        self.generator = generator if generator is not None else self.build_generator()
-        self.discriminator = discriminator if discriminator is not None else self.build_discriminator()
-        self.check_networks()
-        self.latent_sampler = None
+        if generator is None:
+            generator = dcgan_networks.dcgan_generator(self.image_size, self.channels, self.latent_dim,
+                                                       self.base_filters)
+        if discriminator is None:
+            discriminator = dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters)
+        check_generator_and_discriminator(generator, discriminator)
+        self.generator, self.discriminator = generator, discriminator
         self.built = True  # both networks are built; saving needs no call on data first
-
-    # --- networks --------------------------------------------------------------------------
-
-    def build_generator(self):
-        return dcgan_networks.dcgan_generator(self.image_size, self.channels, self.latent_dim, self.base_filters)
-
-    def build_discriminator(self):
-        return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters)
-
-    def check_networks(self):
-        g_out = tuple(self.generator.outputs[0].shape[1:])
-        d_in = tuple(self.discriminator.inputs[0].shape[1:])
-        if g_out != d_in:
-            raise ValueError(f"the generator makes images of shape {g_out} but the discriminator takes {d_in}")
-        d_out = tuple(self.discriminator.outputs[0].shape[1:])
-        if d_out not in ((1,), ()):
-            raise ValueError(f"the discriminator must output one raw score per image, shape (N, 1); got (N, {d_out})")
 
     @property
     def image_shape(self):
@@ -114,10 +126,9 @@ class GAN(TwoPlayerModel):
     # --- sampling --------------------------------------------------------------------------
 
     def sample_z(self, reference, step):
-        """z ~ N(0, I) for a batch as large as ``reference`` (``self.latent_sampler`` overrides)."""
-        if self.latent_sampler is not None:
-            return tf.cast(self.latent_sampler(reference, step), tf.float32)
-        return sample_z(self.seed_generator, tf.shape(reference)[0], self.latent_dim)
+        """z ~ N(0, I) for a batch as large as ``reference`` (``noise_source("z", ...)`` overrides)."""
+        return self.draw("z", reference, step,
+                         lambda: sample_z(self.seed_generator, tf.shape(reference)[0], self.latent_dim))
 
     def call(self, z, training=False):
         """Images in [0, 1] for latent vectors z (N, latent_dim)."""
@@ -164,16 +175,14 @@ class GAN(TwoPlayerModel):
                 real_scores, fake_scores = float32(D(real, training=True)), float32(D(fake, training=True))
                 d_loss = adv.discriminator_loss(self.loss_name, real_scores, fake_scores,
                                                 label_smoothing=self.label_smoothing)
-                scaled = d_opt.scale_loss(scale_for_replicas(d_loss))
-            d_opt.apply(tape.gradient(scaled, D.trainable_variables), D.trainable_variables)
+            self.descend(d_opt, tape, d_loss, D.trainable_variables)
             self.record({"d_loss": d_loss, "d_real": tf.reduce_mean(tf.sigmoid(real_scores)),
                          "d_fake": tf.reduce_mean(tf.sigmoid(fake_scores))})
         z = self.sample_z(reals[-1], k)                                              # line 5
         with tf.GradientTape() as tape:                                              # line 6
             fake_scores = float32(D(G(z, training=True), training=True))
             g_loss = adv.generator_loss(self.loss_name, fake_scores)
-            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
-        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)
         return self.record({"g_loss": g_loss})
 
     def test_step(self, data):

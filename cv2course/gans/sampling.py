@@ -61,7 +61,7 @@ def sample_z(seed_generator, n, latent_dim):
     return tf.random.stateless_normal(tf.stack([n, latent_dim]), seed=seed, alg="philox")
 
 
-def sample_epsilon(seed_generator, n):
+def sample_interpolation_weights(seed_generator, n):
     """ε ~ U[0, 1], one per sample (n,): where x̂ = εx + (1 − ε)x̃ lies between a real and a fake."""
     seed = replica_seed(seed_generator.next(), EPSILON_STREAM)
     return tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=seed, alg="philox")

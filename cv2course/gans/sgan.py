@@ -31,7 +31,7 @@ import tensorflow as tf
 from keras import ops
 
 from cv2course.checks import check_choice, check_images, check_positive
-from cv2course.distribute import global_batch_mean, scale_for_replicas
+from cv2course.distribute import global_batch_mean
 from cv2course.gans import dcgan_networks
 from cv2course.gans.sampling import float32, sample_z
 from cv2course.gans.sgan_data import labelled_subset, semi_supervised_dataset  # noqa: F401  (the model's data)
@@ -39,14 +39,14 @@ from cv2course.gans.sgan_losses import (classification_accuracy, feature_matchin
                                         log_real_probability, non_saturating_generator_loss, supervised_loss,
                                         unsupervised_discriminator_loss)
 from cv2course.gans.sgan_networks import sgan_discriminator
-from cv2course.gans.two_player import TwoPlayerModel
-from cv2course.multi_network import deserialize
+from cv2course.gans.gan import DCGAN_OPTIMIZERS, LEGACY_OPTIMIZER_NAMES
+from cv2course.trainable import TrainableModel, deserialize
 
 GENERATOR_OBJECTIVES = ("feature_matching", "non_saturating")
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class SemiSupervisedGAN(TwoPlayerModel):
+class SemiSupervisedGAN(TrainableModel):
     """Semi-supervised GAN with Salimans et al.'s K-logit discriminator (see the module docstring).
 
     ``SemiSupervisedGAN(generator=None, discriminator=None, num_classes=10, latent_dim=100,
@@ -60,7 +60,7 @@ class SemiSupervisedGAN(TwoPlayerModel):
     ``accuracy`` and ``supervised_loss``; ``model(images)`` gives class probabilities and
     :meth:`generate` samples images. Training keys: ``d_loss``, ``supervised_loss``,
     ``unsupervised_loss``, ``g_loss``, ``accuracy`` (on the labelled batch).
-    ``model.latent_sampler = f(reference_batch, step) -> z`` replaces the N(0, I) draws (step 0:
+    ``model.noise_source = f("z", reference_batch, step) -> z`` replaces the N(0, I) draws (step 0:
     discriminator update, 1: generator update), e.g. for a multi-device parity test.
 
     Mixed precision: logits and features are cast to float32 before the losses; loss scaling
@@ -69,6 +69,8 @@ class SemiSupervisedGAN(TwoPlayerModel):
     """
 
     tracker_names = ("d_loss", "supervised_loss", "unsupervised_loss", "g_loss", "accuracy")
+    optimizers = DCGAN_OPTIMIZERS
+    legacy_optimizer_names = LEGACY_OPTIMIZER_NAMES
 
     def __init__(self, generator=None, discriminator=None, num_classes=10, latent_dim=100, image_size=28,
                  channels=1, base_filters=32, dropout=0.25, unsupervised_weight=1.0,
@@ -87,7 +89,6 @@ class SemiSupervisedGAN(TwoPlayerModel):
                 raise TypeError(f"{name} must be a keras.Model, got {type(part).__name__}")
         self.generator, self.discriminator = generator, discriminator
         self.check_networks()
-        self.latent_sampler = None
         self.built = True  # both networks are built
 
     def check_networks(self):
@@ -132,10 +133,9 @@ class SemiSupervisedGAN(TwoPlayerModel):
         return (np.asarray(float32(self.generator(z, training=False))) + 1.0) / 2.0
 
     def sample_z(self, reference, step):
-        """z ~ N(0, I) for a batch as large as ``reference`` (``self.latent_sampler`` overrides)."""
-        if self.latent_sampler is not None:
-            return tf.cast(self.latent_sampler(reference, step), tf.float32)
-        return sample_z(self.seed_generator, tf.shape(reference)[0], self.latent_dim)
+        """z ~ N(0, I) for a batch as large as ``reference`` (``noise_source("z", ...)`` overrides)."""
+        return self.draw("z", reference, step,
+                         lambda: sample_z(self.seed_generator, tf.shape(reference)[0], self.latent_dim))
 
     # -- training
     def score(self, *batches, training):
@@ -170,8 +170,7 @@ class SemiSupervisedGAN(TwoPlayerModel):
             sup = supervised_loss(l_lab, labels)                         # −E log p(y | x, y ≤ K)
             unsup = unsupervised_discriminator_loss(l_unl, l_fake)       # −E log D(x) − E log(1 − D(G(z)))
             d_loss = sup + self.unsupervised_weight * unsup
-            scaled = d_opt.scale_loss(scale_for_replicas(d_loss))
-        d_opt.apply(tape.gradient(scaled, D.trainable_variables), D.trainable_variables)
+        self.descend(d_opt, tape, d_loss, D.trainable_variables)
         # Generator: feature matching (§3.1) or non-saturating, against the updated discriminator.
         z = self.sample_z(unlabelled, 1)
         with tf.GradientTape() as tape:
@@ -183,8 +182,7 @@ class SemiSupervisedGAN(TwoPlayerModel):
             else:                                                           # −E log D(G(z))
                 (l_fake, _), = self.score(fake, training=True)
                 g_loss = non_saturating_generator_loss(l_fake)
-            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
-        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)
         return self.record({"d_loss": d_loss, "supervised_loss": sup, "unsupervised_loss": unsup,
                             "g_loss": g_loss, "accuracy": classification_accuracy(l_lab, labels)})
 

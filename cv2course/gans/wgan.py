@@ -25,45 +25,70 @@ float32 losses, loss scaling under "mixed_float16", losses divided by the number
 import keras
 import tensorflow as tf
 
-from cv2course.checks import check_positive
-from cv2course.distribute import scale_for_replicas
+from cv2course.checks import check_positive, check_positive_int
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
-from cv2course.gans.critic import CriticGAN
+from cv2course.gans.gan import GAN
 from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
+from cv2course.trainable import deserialize, rmsprop, serialize
+
+
+def critic_networks(generator, critic, latent_dim, image_size, channels, base_filters, build_critic):
+    """(G, f): the given networks, or DCGAN's generator and ``build_critic()`` (G first: the
+    order in which the initialisers draw)."""
+    generator, critic = deserialize(generator), deserialize(critic)
+    if generator is None:
+        generator = dcgan_networks.dcgan_generator(image_size, channels, latent_dim, base_filters)
+    return generator, (build_critic() if critic is None else critic)
+
+
+def critic_config(gan_config, critic, n_critic):
+    """A GAN's config in the Wasserstein papers' names: ``critic``, ``n_critic`` (no loss choice)."""
+    config = {k: v for k, v in gan_config.items()
+              if k not in ("discriminator", "discriminator_steps", "loss", "label_smoothing")}
+    return {**config, "critic": serialize(critic), "n_critic": n_critic}
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class WGAN(CriticGAN):
+class WGAN(GAN):
     """Wasserstein GAN with weight clipping (Arjovsky et al. Algorithm 1 and its defaults).
 
     ``WGAN(generator=None, critic=None, latent_dim=100, image_size=28, channels=1,
     base_filters=64, n_critic=5, clip_value=0.01, seed=None)``; ``compile(discriminator_optimizer=None,
     generator_optimizer=None)`` (RMSProp(5e-5) each; the critic's optimizer keeps the family's
-    name). Logged keys: ``critic_loss`` (E f(G(z)) − E f(x)), ``g_loss`` (−E f(G(z))) and
-    ``wasserstein`` (E f(x) − E f(G(z)), the critic's estimate of the Earth Mover distance; it
-    should fall as G improves).
+    name). The critic f is the GAN's ``discriminator`` (``model.critic`` too), n_critic its
+    ``discriminator_steps``. Logged keys: ``critic_loss`` (E f(G(z)) − E f(x)), ``g_loss``
+    (−E f(G(z))) and ``wasserstein`` (E f(x) − E f(G(z)), the critic's estimate of the Earth
+    Mover distance; it should fall as G improves).
     """
 
     tracker_names = ("critic_loss", "g_loss", "wasserstein")
+    #: RMSProp(learning_rate=5e-5) for critic and generator.
+    optimizers = {"discriminator_optimizer": (rmsprop(5e-5), ("discriminator",)),
+                  "generator_optimizer": (rmsprop(5e-5), ("generator",))}
 
     def __init__(self, generator=None, critic=None, latent_dim=100, image_size=28, channels=1, base_filters=64,
                  n_critic=5, clip_value=0.01, seed=None, **kwargs):
-        self.clip_value = float(check_positive(clip_value, "clip_value"))
-        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters, n_critic, seed, **kwargs)
-
-    def build_discriminator(self):
+        n_critic = check_positive_int(n_critic, "n_critic (critic updates per generator update)")
+        clip_value = float(check_positive(clip_value, "clip_value"))
         # Arjovsky et al. keep DCGAN's critic (with batch norm) and drop the sigmoid.
-        return dcgan_networks.dcgan_discriminator(self.image_size, self.channels, self.base_filters, norm="batch",
-                                                  name="critic")
+        generator, critic = critic_networks(generator, critic, latent_dim, image_size, channels, base_filters,
+                                            lambda: dcgan_networks.dcgan_discriminator(
+                                                image_size, channels, base_filters, norm="batch", name="critic"))
+        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters,
+                         discriminator_steps=n_critic, loss="wasserstein", seed=seed, **kwargs)
+        self.clip_value = clip_value
 
-    def default_optimizers(self):
-        """RMSProp(learning_rate=5e-5) for critic and generator."""
-        return {"discriminator_optimizer": keras.optimizers.RMSprop(5e-5),
-                "generator_optimizer": keras.optimizers.RMSprop(5e-5)}
+    @property
+    def critic(self):
+        return self.discriminator
+
+    @property
+    def n_critic(self):
+        return self.discriminator_steps
 
     def get_config(self):
-        return {**super().get_config(), "clip_value": self.clip_value}
+        return {**critic_config(super().get_config(), self.critic, self.n_critic), "clip_value": self.clip_value}
 
     def train_step(self, data):
         self.check_compiled()
@@ -75,15 +100,13 @@ class WGAN(CriticGAN):
             with tf.GradientTape() as tape:                                            # line 5
                 critic_loss = adv.wasserstein_critic_loss(float32(f(real, training=True)),
                                                           float32(f(fake, training=True)))
-                scaled = f_opt.scale_loss(scale_for_replicas(critic_loss))
-            f_opt.apply(tape.gradient(scaled, f.trainable_variables), f.trainable_variables)  # line 6
+            self.descend(f_opt, tape, critic_loss, f.trainable_variables)              # line 6
             adv.clip_weights(f.trainable_variables, self.clip_value)                   # line 7
             self.record({"critic_loss": critic_loss, "wasserstein": -critic_loss})
         z = self.sample_z(reals[-1], self.n_critic)                                    # line 8
         with tf.GradientTape() as tape:                                                # line 9
             g_loss = adv.wasserstein_generator_loss(float32(f(G(z, training=True), training=True)))
-            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
-        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)  # line 10
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)                       # line 10
         return self.record({"g_loss": g_loss})
 
     def test_step(self, data):

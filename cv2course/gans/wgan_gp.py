@@ -26,60 +26,76 @@ optimizers scale the loss (the penalty's inner gradient is taken in the policy's
 import keras
 import tensorflow as tf
 
-from cv2course.checks import check_positive
-from cv2course.distribute import scale_for_replicas
+from cv2course.checks import check_positive, check_positive_int
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
-from cv2course.gans.critic import CriticGAN
-from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches, sample_epsilon
+from cv2course.gans.gan import GAN
+from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches, sample_interpolation_weights
+from cv2course.gans.wgan import critic_config, critic_networks
+from cv2course.trainable import adam, deserialize, serialize
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class WGANGP(CriticGAN):
+class WGANGP(GAN):
     """Wasserstein GAN with gradient penalty (Gulrajani et al. Algorithm 1 and its defaults).
 
     ``WGANGP(generator=None, critic=None, latent_dim=100, image_size=28, channels=1,
-    base_filters=64, n_critic=5, gp_weight=10.0, seed=None)``; ``compile(discriminator_optimizer=None,
-    generator_optimizer=None)`` (Adam(1e-4, β1 = 0, β2 = 0.9) each). Logged keys:
-    ``critic_loss`` (including λ·GP), ``g_loss``, ``wasserstein`` (E D(x) − E D(G(z))) and
-    ``gradient_penalty``.
+    base_filters=64, n_critic=5, gp_weight=10.0, seed=None, gradient_penalty=None)``;
+    ``compile(discriminator_optimizer=None, generator_optimizer=None)`` (Adam(1e-4, β1 = 0, β2 = 0.9)
+    each). ``gradient_penalty``: a function with the signature of
+    :func:`cv2course.gans.losses.gradient_penalty` (the default) to use instead; saved in the config
+    when it is not the default (register it with ``keras.saving.register_keras_serializable``).
+    Logged keys: ``critic_loss`` (including λ·GP), ``g_loss``, ``wasserstein`` (E D(x) − E D(G(z)))
+    and ``gradient_penalty``.
 
-    ``model.epsilon_sampler = f(real_batch, step) -> ε (N,)`` replaces the U[0, 1] draw (tests,
-    multi-device parity), like ``latent_sampler`` for z.
+    ``model.noise_source = f(kind, real_batch, step)`` replaces the draws: kind "z" the latent
+    vectors, "epsilon" the mixing weights ε (N,).
     """
 
     tracker_names = ("critic_loss", "g_loss", "wasserstein", "gradient_penalty")
+    #: Adam(learning_rate=1e-4, beta_1=0, beta_2=0.9) for critic and generator.
+    optimizers = {"discriminator_optimizer": (adam(1e-4, beta_1=0.0, beta_2=0.9), ("discriminator",)),
+                  "generator_optimizer": (adam(1e-4, beta_1=0.0, beta_2=0.9), ("generator",))}
 
     def __init__(self, generator=None, critic=None, latent_dim=100, image_size=28, channels=1, base_filters=64,
-                 n_critic=5, gp_weight=10.0, seed=None, **kwargs):
-        self.gp_weight = float(check_positive(gp_weight, "gp_weight (λ, the paper's 10)", allow_zero=True))
-        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters, n_critic, seed, **kwargs)
-        self.epsilon_sampler = None
-
-    def build_discriminator(self):
-        return dcgan_networks.dcgan_critic(self.image_size, self.channels, self.base_filters, norm="layer")
-
-    def check_networks(self):
-        super().check_networks()
-        batch_norms = [layer.name for layer in self.discriminator._flatten_layers()
+                 n_critic=5, gp_weight=10.0, seed=None, gradient_penalty=None, **kwargs):
+        n_critic = check_positive_int(n_critic, "n_critic (critic updates per generator update)")
+        gp_weight = float(check_positive(gp_weight, "gp_weight (λ, the paper's 10)", allow_zero=True))
+        gradient_penalty = deserialize(gradient_penalty)
+        if gradient_penalty is not None and not callable(gradient_penalty):
+            raise TypeError("gradient_penalty must be a function like cv2course.gans.losses.gradient_penalty, "
+                            f"got {type(gradient_penalty).__name__}")
+        generator, critic = critic_networks(generator, critic, latent_dim, image_size, channels, base_filters,
+                                            lambda: dcgan_networks.dcgan_critic(image_size, channels, base_filters,
+                                                                                norm="layer"))
+        batch_norms = [layer.name for layer in critic._flatten_layers()
                        if isinstance(layer, keras.layers.BatchNormalization)]
         if batch_norms:
             raise ValueError(f"a gradient-penalty critic must not use batch norm (the penalty is per sample); "
                              f"found {batch_norms}; build it with cv2course.gans.dcgan_networks.dcgan_critic")
+        super().__init__(generator, critic, latent_dim, image_size, channels, base_filters,
+                         discriminator_steps=n_critic, loss="wasserstein", seed=seed, **kwargs)
+        self.gp_weight = gp_weight
+        self.gradient_penalty = adv.gradient_penalty if gradient_penalty is None else gradient_penalty
 
-    def default_optimizers(self):
-        """Adam(learning_rate=1e-4, beta_1=0, beta_2=0.9) for critic and generator."""
-        return {"discriminator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-                "generator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)}
+    @property
+    def critic(self):
+        return self.discriminator
+
+    @property
+    def n_critic(self):
+        return self.discriminator_steps
 
     def get_config(self):
-        return {**super().get_config(), "gp_weight": self.gp_weight}
+        config = {**critic_config(super().get_config(), self.critic, self.n_critic), "gp_weight": self.gp_weight}
+        if self.gradient_penalty is not adv.gradient_penalty:
+            config["gradient_penalty"] = serialize(self.gradient_penalty)
+        return config
 
     def sample_epsilon(self, reference, step):
-        """ε ~ U[0, 1], one per sample of ``reference`` (``self.epsilon_sampler`` overrides)."""
-        if self.epsilon_sampler is not None:
-            return tf.cast(self.epsilon_sampler(reference, step), tf.float32)
-        return sample_epsilon(self.seed_generator, tf.shape(reference)[0])
+        """ε ~ U[0, 1], one per sample of ``reference`` (``noise_source("epsilon", ...)`` overrides)."""
+        return self.draw("epsilon", reference, step,
+                         lambda: sample_interpolation_weights(self.seed_generator, tf.shape(reference)[0]))
 
     def train_step(self, data):
         self.check_compiled()
@@ -92,16 +108,14 @@ class WGANGP(CriticGAN):
             with tf.GradientTape() as tape:
                 w_loss = adv.wasserstein_critic_loss(float32(D(real, training=True)),   # line 7: D(x̃) − D(x)
                                                      float32(D(fake, training=True)))
-                gp = adv.gradient_penalty(lambda x: D(x, training=True), real, fake, epsilon=epsilon)  # lines 6–7
+                gp = self.gradient_penalty(lambda x: D(x, training=True), real, fake, epsilon=epsilon)  # lines 6–7
                 critic_loss = w_loss + self.gp_weight * gp
-                scaled = d_opt.scale_loss(scale_for_replicas(critic_loss))
-            d_opt.apply(tape.gradient(scaled, D.trainable_variables), D.trainable_variables)  # line 8
+            self.descend(d_opt, tape, critic_loss, D.trainable_variables)             # line 8
             self.record({"critic_loss": critic_loss, "wasserstein": -w_loss, "gradient_penalty": gp})
         z = self.sample_z(reals[-1], self.n_critic)                                    # line 9
         with tf.GradientTape() as tape:                                                # line 10
             g_loss = adv.wasserstein_generator_loss(float32(D(G(z, training=True), training=True)))
-            scaled = g_opt.scale_loss(scale_for_replicas(g_loss))
-        g_opt.apply(tape.gradient(scaled, G.trainable_variables), G.trainable_variables)
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)
         return self.record({"g_loss": g_loss})
 
     def test_step(self, data):
@@ -109,7 +123,7 @@ class WGANGP(CriticGAN):
         fake = self.generator(self.sample_z(real, 0), training=False)
         fake_scores = float32(self.critic(fake, training=False))
         w_loss = adv.wasserstein_critic_loss(float32(self.critic(real, training=False)), fake_scores)
-        gp = adv.gradient_penalty(lambda x: self.critic(x, training=False), real, fake,
+        gp = self.gradient_penalty(lambda x: self.critic(x, training=False), real, fake,
                                   epsilon=self.sample_epsilon(real, 0))
         return self.record({"critic_loss": w_loss + self.gp_weight * gp, "wasserstein": -w_loss,
                             "gradient_penalty": gp, "g_loss": adv.wasserstein_generator_loss(fake_scores)})

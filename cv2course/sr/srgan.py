@@ -42,9 +42,8 @@ import tensorflow as tf
 import cv2course.sr.srresnet  # noqa: F401  (registers SRResNet's layers for from_srresnet's files)
 from cv2course.backbones import resolve_layer, vgg_features
 from cv2course.checks import check_choice
-from cv2course.distribute import scale_for_replicas
 from cv2course.gans.losses import minimax_discriminator_loss, non_saturating_generator_loss
-from cv2course.multi_network import MultiNetworkModel, serialize
+from cv2course.trainable import TrainableModel, adam, serialize
 from cv2course.sr import losses
 
 CONTENT_LAYERS = {"vgg54": "block5_conv4", "vgg22": "block2_conv2"}
@@ -101,7 +100,7 @@ def check_same_vgg(recorded, used, allow_different_vgg):
 
 
 @keras.saving.register_keras_serializable(package="cv2course")
-class SRGAN(MultiNetworkModel):
+class SRGAN(TrainableModel):
     """SRGAN = generator (SRResNet) + discriminator + VGG content loss; ``call(lr)`` = generator.
 
     ``content_layer``: "vgg54" or "vgg22". ``vgg_arch``/``vgg_weights`` choose the feature
@@ -115,6 +114,9 @@ class SRGAN(MultiNetworkModel):
 
     tracker_names = ("perceptual_loss", "content_loss", "adversarial_loss", "discriminator_loss")
     default_jit_compile = False
+    #: Ledig et al.: Adam(1e-4, β₁ = 0.9) for both networks.
+    optimizers = {"generator_optimizer": (adam(1e-4, beta_1=0.9), ("generator",)),
+                  "discriminator_optimizer": (adam(1e-4, beta_1=0.9), ("discriminator",))}
 
     def __init__(self, generator, discriminator=None, content_layer="vgg54", vgg_arch="vgg19", vgg_weights="auto",
                  adversarial_weight=losses.ADVERSARIAL_WEIGHT, rescale=losses.VGG_RESCALE, vgg_used=None,
@@ -140,15 +142,6 @@ class SRGAN(MultiNetworkModel):
         allow = _ALLOW_DIFFERENT_VGG.get() if allow_different_vgg is None else allow_different_vgg
         check_same_vgg(vgg_used, self.vgg_used, allow)
         self.built = True
-
-    def default_optimizers(self):
-        """Ledig et al.: Adam(1e-4, β₁ = 0.9) for both networks."""
-        return {"generator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.9),
-                "discriminator_optimizer": keras.optimizers.Adam(1e-4, beta_1=0.9)}
-
-    def optimized_variables(self):
-        return {"generator_optimizer": self.generator.trainable_variables,
-                "discriminator_optimizer": self.discriminator.trainable_variables}
 
     def feature_extractor(self):
         """The frozen VGG extractor (``.weights_label`` says which weights it carries).
@@ -211,10 +204,8 @@ class SRGAN(MultiNetworkModel):
             adversarial = non_saturating_generator_loss(fake_logits)                     # line 4
             perceptual = losses.perceptual_loss(content, adversarial, self.adversarial_weight)  # line 5
             d_loss = minimax_discriminator_loss(real_logits, fake_logits)                # line 6
-            g_scaled = g_opt.scale_loss(scale_for_replicas(perceptual))  # replica gradients are summed
-            d_scaled = d_opt.scale_loss(scale_for_replicas(d_loss))
-        d_opt.apply(d_tape.gradient(d_scaled, D.trainable_variables), D.trainable_variables)  # line 7
-        g_opt.apply(g_tape.gradient(g_scaled, G.trainable_variables), G.trainable_variables)
+        self.descend(d_opt, d_tape, d_loss, D.trainable_variables)                       # line 7
+        self.descend(g_opt, g_tape, perceptual, G.trainable_variables)
         return self.record({"perceptual_loss": perceptual, "content_loss": content,
                             "adversarial_loss": adversarial, "discriminator_loss": d_loss})
 

@@ -25,7 +25,7 @@ def conv_ae():
 def denoising_ae(noise_fn=None):
     model = ae.DenoisingAutoencoder(ae.conv_encoder(SHAPE, 4, (4, 8), 16), ae.conv_decoder(4, SHAPE, (8, 4), 16),
                                     noise="salt_and_pepper", strength=0.2, seed=3)
-    model.noise_fn = noise_fn
+    model.noise_source = None if noise_fn is None else (lambda kind, x, step: noise_fn(x))
     return model
 
 
@@ -95,7 +95,7 @@ def test_denoising_autoencoder_trains_on_corrupted_inputs_against_clean_targets(
     clean = ((x - model.reconstruct(x)) ** 2).sum(axis=(1, 2, 3)).mean()
     assert not np.isclose(expected, clean)
     # The model's own random corruption: salt-and-pepper at the requested fraction.
-    model.noise_fn = None
+    model.noise_source = None
     flat = np.full((64, 16, 16, 1), 0.5, np.float32)
     changed = np.asarray(model.corrupt(ops.convert_to_tensor(flat))) != 0.5
     assert changed.mean() == pytest.approx(0.2, abs=0.02)

@@ -49,7 +49,7 @@ def test_test_step_terms_are_the_closed_forms_on_encoder_outputs():
     x, _ = tiny_digits(32)
     model = tiny_vae(beta=4.0)
     model.compile()
-    model.epsilon_fn = lambda z_mean: ops.zeros_like(z_mean)  # z = μ: the reconstruction becomes deterministic
+    model.noise_source = lambda kind, z_mean, step: ops.zeros_like(z_mean)  # z = μ: the reconstruction becomes deterministic
     logs = model.evaluate(x, batch_size=len(x), verbose=0, return_dict=True)
     mu, log_var = model.encode(x)
     kl = (-0.5 * (1 + log_var - mu ** 2 - np.exp(log_var)).sum(axis=1)).mean()

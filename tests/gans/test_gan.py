@@ -27,9 +27,7 @@ def row_epsilons(real, step):
 
 
 def deterministic(model):
-    model.latent_sampler = row_latents
-    if hasattr(model, "epsilon_sampler"):
-        model.epsilon_sampler = row_epsilons
+    model.noise_source = lambda kind, rows, step: (row_latents if kind == "z" else row_epsilons)(rows, step)
     return model
 
 

@@ -81,7 +81,7 @@ def _projection_sampler(seed=0):
     """z = a fixed function of the real batch: the same noise on one device and on two replicas."""
     w = np.random.default_rng(seed).normal(0, 0.2, (SIZE * SIZE, LATENT)).astype(np.float32)
 
-    def sampler(reference, step):
+    def sampler(kind, reference, step):
         flat = tf.reshape(reference, (tf.shape(reference)[0], -1))
         return tf.tanh(flat @ w + float(step))
     return sampler
@@ -99,7 +99,7 @@ def fitted():
     lx, ly = sgan.labelled_subset(x, y, 100)
     test = digits(size=SIZE, split="test")
     model = _tiny(dropout=0.0, seed=0)
-    model.latent_sampler = _projection_sampler()
+    model.noise_source = _projection_sampler()
     model.compile(jit_compile=True)
     history = model.fit(sgan.semi_supervised_dataset(lx, ly, x[:96], batch_size=32, labelled_batch_size=16),
                         epochs=2, verbose=0, validation_data=test)
@@ -129,7 +129,7 @@ def test_save_load_resumes_with_optimizer_state_and_xla_step_equals_eager(fitted
     for a, b in zip(model.discriminator_optimizer.variables + model.generator_optimizer.variables,
                     loaded.discriminator_optimizer.variables + loaded.generator_optimizer.variables):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
-    loaded.latent_sampler = model.latent_sampler  # a callable is not part of the saved config
+    loaded.noise_source = model.noise_source  # a callable is not part of the saved config
     # one more step: the original with its XLA-compiled step, the loaded model eagerly (no second trace)
     loaded.run_eagerly = True
     batch = tf.data.Dataset.from_tensors(((x[:32], lx[:16]), ly[:16].astype(np.int32)))

@@ -74,3 +74,24 @@ def test_bad_configuration_is_a_clear_error():
         WGANGP(gp_weight=-1.0, **TINY)
     with pytest.raises(ValueError, match="must not use batch norm"):
         WGANGP(critic=dcgan_discriminator(28, base_filters=4, norm="batch"), **TINY)
+
+
+@keras.saving.register_keras_serializable(package="cv2course_tests")
+def doubled_penalty(critic, real, fake, epsilon=None):
+    return 2.0 * L.gradient_penalty(critic, real, fake, epsilon=epsilon)
+
+
+def test_gradient_penalty_hook_is_used_and_saved_only_when_not_the_default(images, tmp_path):
+    keras.utils.set_random_seed(1)
+    model = deterministic(WGANGP(n_critic=1, **TINY))
+    assert "gradient_penalty" not in model.get_config()
+    hooked = deterministic(WGANGP.from_config({**model.get_config(), "gradient_penalty": doubled_penalty}))
+    hooked.set_weights(model.get_weights())
+    for m in (model, hooked):
+        m.compile(run_eagerly=True)
+    default = model.test_on_batch(images[:6], return_dict=True)["gradient_penalty"]
+    assert hooked.test_on_batch(images[:6], return_dict=True)["gradient_penalty"] == pytest.approx(2 * default, rel=1e-5)
+    hooked.save(tmp_path / "hooked.keras")
+    assert keras.models.load_model(tmp_path / "hooked.keras").gradient_penalty is doubled_penalty
+    with pytest.raises(TypeError, match="gradient_penalty"):
+        WGANGP(gradient_penalty=3, **TINY)
