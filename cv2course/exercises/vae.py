@@ -63,6 +63,9 @@ exercise("vae_kl", reference=vae_kl, cases=_kl_cases, hidden=_hidden_kl,
          slips=(scaled("kl_mean_over_units", lambda m, lv: 1 / np.shape(m)[-1],
                        tr("your answer is the expected one ÷ latent_dim (× {factor}): you averaged over the latent "
                           "units; the KL sums them", lang="en")),
+                wrong("kl_missing_one", lambda m, lv: (_kl_per_unit(m, lv) + 0.5).sum(axis=-1),
+                      tr("the 1 inside −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²) is missing: your answer is ½·latent_dim "
+                         "too large", lang="en")),
                 wrong("kl_mean_over_batch", lambda m, lv: _kl_per_unit(m, lv).sum(axis=-1).mean(),
                       tr("you averaged over the batch: return one KL per example, shape (batch,)", lang="en")),
                 wrong("kl_sum_over_batch", lambda m, lv: _kl_per_unit(m, lv).sum(),

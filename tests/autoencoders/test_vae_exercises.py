@@ -46,3 +46,16 @@ def test_stubs_are_not_attempted(capsys):
     for name in ("reparameterize", "vae_kl"):
         assert check(name, stub).status == "not attempted"
     assert "not attempted" in capsys.readouterr().out
+
+
+# The slip check() names for each mistake above (cv2course.exercises.diagnosis): the feedback says what went wrong.
+NAMED = {
+    'reparameterize': {'sigma squared instead of sigma': 'variance_not_std', 'log variance used as sigma': 'log_var_as_std', 'minus instead of plus': 'minus_noise'},
+    'vae_kl': {'sign error': 'sign', 'mean over units instead of sum': 'kl_mean_over_units', 'missing the 1': 'kl_missing_one', 'averaged over the batch': 'kl_mean_over_batch'},
+}
+
+
+@pytest.mark.parametrize("name,mistake", [(n, k) for n, v in NAMED.items() for k in v])
+def test_each_mistake_is_named(name, mistake):
+    result = check(name, WRONG[name][mistake], verbose=False)
+    assert NAMED[name][mistake] in {f.slip for f in result.failures}, result.message

@@ -71,3 +71,18 @@ def test_stub_is_not_attempted(name):
         raise NotImplementedError
 
     assert check(name, stub, verbose=False).status == "not attempted"
+
+
+# The slip check() names for each mistake above (cv2course.exercises.diagnosis): the feedback says what went wrong.
+NAMED = {
+    'conv_output_size': {0: 'size_not_floored', 1: 'size_padding_once', 2: 'size_no_plus_one'},
+    'conv2d': {0: 'conv_flipped', 1: 'conv_no_bias'},
+    'max_pool': {0: 'pool_stride_one', 1: 'pool_average'},
+    'avg_pool': {0: 'pool_divided_by_f'},
+}
+
+
+@pytest.mark.parametrize("name,mistake", [(n, k) for n, v in NAMED.items() for k in v])
+def test_each_mistake_is_named(name, mistake):
+    result = check(name, WRONG[name][mistake], verbose=False)
+    assert NAMED[name][mistake] in {f.slip for f in result.failures}, result.message

@@ -68,3 +68,19 @@ def test_a_correct_numpy_solution_passes():
     assert check("wasserstein_critic_loss", lambda r, f: np.mean(f) - np.mean(r), verbose=False).passed
     assert check("weight_clipping", lambda ws, c: [np.clip(w, -c, c) for w in ws], verbose=False).passed
     assert check("gradient_penalty", _gp_over_all_axes, verbose=False).passed
+
+
+# The slip check() names for each mistake above (cv2course.exercises.diagnosis): the feedback says what went wrong.
+NAMED = {
+    'gan_discriminator_loss': 'sum_over_batch',
+    'gan_generator_loss': 'saturating',
+    'wasserstein_critic_loss': 'critic_maximised',
+    'weight_clipping': 'rescaled',
+    'gradient_penalty': 'norm_per_channel',
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_each_mistake_is_named(name):
+    result = check(name, WRONG[name], verbose=False)
+    assert NAMED[name] in {f.slip for f in result.failures}, result.message

@@ -73,3 +73,19 @@ def test_stub_is_not_attempted(name):
         raise NotImplementedError
 
     assert check(name, stub, verbose=False).status == "not attempted"
+
+
+# The slip check() names for each mistake above (cv2course.exercises.diagnosis): the feedback says what went wrong.
+NAMED = {
+    'kl_divergence': {0: 'kl_swapped', 1: 'log2'},
+    'js_divergence': {0: 'js_root', 1: 'js_no_half', 2: 'js_symmetrised_kl'},
+    'earth_movers_distance_1d': {0: 'emd_no_cumulative', 1: 'emd_no_abs'},
+    'inception_score': {0: 'is_no_exp', 1: 'is_kl_reversed'},
+    'frechet_distance': {0: 'fd_mean_not_squared', 1: 'fd_cross_once'},
+}
+
+
+@pytest.mark.parametrize("name,mistake", [(n, k) for n, v in NAMED.items() for k in v])
+def test_each_mistake_is_named(name, mistake):
+    result = check(name, WRONG[name][mistake], verbose=False)
+    assert NAMED[name][mistake] in {f.slip for f in result.failures}, result.message

@@ -60,3 +60,18 @@ def test_stub_is_not_attempted(name):
         raise NotImplementedError
 
     assert check(name, stub, verbose=False).status == "not attempted"
+
+
+# The slip check() names for each mistake above (cv2course.exercises.diagnosis): the feedback says what went wrong.
+NAMED = {
+    'gram_matrix': {0: 'gram_positions', 1: 'gram_normalised'},
+    'content_cost': {0: 'content_no_quarter', 1: 'content_no_channels'},
+    'style_cost_layer': {0: 'style_no_quarter'},
+    'total_variation': {0: 'tv_vertical_only', 1: 'tv_squared'},
+}
+
+
+@pytest.mark.parametrize("name,mistake", [(n, k) for n, v in NAMED.items() for k in v])
+def test_each_mistake_is_named(name, mistake):
+    result = check(name, WRONG[name][mistake], verbose=False)
+    assert NAMED[name][mistake] in {f.slip for f in result.failures}, result.message

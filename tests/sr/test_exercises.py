@@ -64,3 +64,16 @@ def test_stub_is_not_attempted(name):
         raise NotImplementedError
 
     assert check(name, stub, verbose=False).status == "not attempted"
+
+
+# The slip check() names for each mistake above (cv2course.exercises.diagnosis): the feedback says what went wrong.
+NAMED = {
+    'psnr': {0: 'psnr_rgb', 1: 'psnr_no_shave', 2: 'psnr_peak_one', 3: 'psnr_twenty', 4: 'psnr_not_rounded'},
+    'pixel_shuffle': {0: 'shuffle_channels_first', 1: 'shuffle_not_interleaved'},
+}
+
+
+@pytest.mark.parametrize("name,mistake", [(n, k) for n, v in NAMED.items() for k in v])
+def test_each_mistake_is_named(name, mistake):
+    result = check(name, WRONG[name][mistake], verbose=False)
+    assert NAMED[name][mistake] in {f.slip for f in result.failures}, result.message
