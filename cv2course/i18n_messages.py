@@ -4,8 +4,10 @@ A message is the literal first argument of a :func:`cv2course.i18n.tr` call, or 
 slide figure (``@figure(name, kind, caption)``) and a hint or description of an exercise
 (``exercise(..., hint=..., description=...)``), which are shown through ``tr`` later::
 
-    python -m cv2course.i18n_messages            # the messages without a Spanish text
-    python -m cv2course.i18n_messages --all      # every message, as JSON {English: Spanish or null}
+    python -m cv2course.i18n_messages                 # the messages without a Spanish text
+    python -m cv2course.i18n_messages --all           # every message, as JSON {English: Spanish or null}
+    python -m cv2course.i18n_messages --pending       # the untranslated ones, as JSON {English: null}
+    python -m cv2course.i18n_messages --accept F.json # merge {English: Spanish} into the catalogue
 """
 import argparse
 import ast
@@ -63,16 +65,40 @@ def untranslated(lang="es", package=PACKAGE):
     return {m: where for m, where in all_messages(package).items() if not known.get(m)}
 
 
+def accept(translations, lang="es"):
+    """Merge ``translations`` ({English: translated}) into ``lang``'s catalogue; messages no longer in the
+    package are dropped, the rest kept in the package's order."""
+    from cv2course.atomic import atomic_path
+    from cv2course.i18n import _LOCALE_DIR, catalogue
+
+    known = dict(catalogue(lang))
+    known.update({m: t for m, t in translations.items() if t})
+    order = list(all_messages())
+    merged = {m: known[m] for m in order if known.get(m)}
+    path = _LOCALE_DIR / f"{lang}.json"
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps(merged, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    catalogue.cache_clear()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m cv2course.i18n_messages", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--all", action="store_true", help="every message with its Spanish text (null if none)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--all", action="store_true", help="every message with its Spanish text (null if none)")
+    group.add_argument("--pending", action="store_true", help="the messages without Spanish text, as JSON")
+    group.add_argument("--accept", type=Path, metavar="FILE", help="merge {English: Spanish} into the catalogue")
     args = parser.parse_args(argv)
-    if args.all:
+    if args.all or args.pending:
         from cv2course.i18n import catalogue
 
         known = catalogue("es")
-        json.dump({m: known.get(m) for m in all_messages()}, sys.stdout, ensure_ascii=False, indent=1)
+        shown = {m: known.get(m) for m in all_messages() if args.all or not known.get(m)}
+        json.dump(shown, sys.stdout, ensure_ascii=False, indent=1)
         print()
+        return 0
+    if args.accept:
+        with open(args.accept, encoding="utf-8") as f:
+            accept(json.load(f))
         return 0
     missing = untranslated()
     for message, where in missing.items():
