@@ -300,9 +300,11 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
         started = time.monotonic()
         if STOPPING.is_set():
             raise KeyboardInterrupt("grading was stopped")
+        # the supervisor's own files stay in private/: the scratch folder is the kernel's to booby-trap
+        own = {**env, **{k: str(folder.private) for k in ("HOME", "TMPDIR", "IPYTHONDIR", "MPLCONFIGDIR")}}
         with open(folder.supervisor_log, "wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "cv2course.exercises.grading.supervisor", str(folder.root)],
-                                    cwd=folder.root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    cwd=folder.root, env=own, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=log, start_new_session=True)
         with _ACTIVE_LOCK:
             _ACTIVE[proc.pid] = proc

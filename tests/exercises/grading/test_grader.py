@@ -2,24 +2,17 @@
 what they earned, with reasons and flags; the sandbox leaves nothing behind. Each test spawns sandboxed
 kernels, so the attacks are batched into few notebooks whose exercises show which attack did what."""
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from cv2course.cli import main
+from tests.exercises.grading.helpers import CONV2D, grade_json, notebook, processes_with
 
-CONV2D = ("def conv2d(x, filters, biases, stride=1, padding=0):\n"
-          "    x = np.pad(np.asarray(x, float), ((padding, padding), (padding, padding), (0, 0)))\n"
-          "    w = np.asarray(filters, float)\n    f = w.shape[0]\n"
-          "    oh, ow = (x.shape[0] - f) // stride + 1, (x.shape[1] - f) // stride + 1\n"
-          "    return np.array([[np.tensordot(x[i*stride:i*stride+f, j*stride:j*stride+f], w, 3) + biases\n"
-          "                      for j in range(ow)] for i in range(oh)])")
 HONEST_CONVNETS = [
     "import os\nimport numpy as np\nfrom cv2course.exercises import check, hint",
     "def conv_output_size(n, f, p=0, s=1):\n"
@@ -33,33 +26,6 @@ HONEST_CONVNETS = [
     "def avg_pool(x, f=2, s=2):\n    assert 'CV2COURSE_TEST_SECRET' not in os.environ\n"
     "    return _pool(x, f, s, np.mean)\ncheck('avg_pool', avg_pool)",
 ]
-
-
-def notebook(path, cells):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(path))
-    return path
-
-
-def grade_json(capsys, *argv):
-    code = main(["grade", *map(str, argv), "--json"])
-    out = capsys.readouterr().out
-    return code, json.loads(out)
-
-
-def processes_with(marker):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if marker in cmdline:
-                found.append((entry, cmdline))
-    return found
 
 
 def test_honest_notebook_full_marks_fractional_timeout_and_no_grader_secrets(tmp_path, capsys, monkeypatch):
