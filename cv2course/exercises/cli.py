@@ -23,7 +23,7 @@ import signal
 import sys
 from pathlib import Path
 
-MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "not run": "✗"}
+from cv2course.exercises.grading.student_view import MARKS, RUN_EVENTS
 
 
 def _parse(args):
@@ -106,7 +106,7 @@ def feedback_text(report):
                 lines.append(f"  - hint: {core.get(name).hint}")
             except ValueError:
                 pass
-    timeouts = [e for e in report["events"] if e.get("event") in ("timeout", "kernel died", "total timeout")]
+    timeouts = [e for e in report["events"] if e.get("event") in RUN_EVENTS]
     if timeouts:
         lines += ["", "While the notebook ran:"] + [f"- cell {e.get('cell')}: {e.get('message')}" for e in timeouts]
     return "\n".join(lines) + "\n"

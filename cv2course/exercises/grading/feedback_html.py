@@ -8,11 +8,8 @@ case appears by number and result only.
 import html
 from pathlib import Path
 
-from cv2course.exercises.grading.student_view import public_message
+from cv2course.exercises.grading.student_view import MARKS, RUN_EVENTS, public_message
 from cv2course.i18n import tr
-
-MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "not run": "✗"}
-RUN_EVENTS = ("timeout", "kernel died", "total timeout")
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }
 table { border-collapse: collapse; width: 100%; }

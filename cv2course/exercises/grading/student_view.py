@@ -10,6 +10,8 @@ import re
 
 from cv2course.i18n import tr
 
+MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "not run": "✗"}
+RUN_EVENTS = ("timeout", "kernel died", "total timeout")  # what the feedback says happened while cells ran
 _HIDDEN_CASE = re.compile(r"hidden case (\d+)")
 
 
