@@ -88,3 +88,33 @@ def test_bad_input_gives_clear_errors(tmp_path):
         patch_pairs(tmp_path / "missing", 2, 16)
     with pytest.raises(FileNotFoundError, match="div2k"):
         sr_dataset("div2k", 2, 16)  # offline in tests: not prepared, cannot download
+
+
+def test_degrade_without_blur_or_noise_is_the_benchmark_bicubic_downscale():
+    from cv2course.sr.data import degrade
+
+    hr = _smooth_image(48, 40)
+    assert np.array_equal(degrade(hr, 4), downscale(hr, 4))
+
+
+def test_degrade_blur_keeps_flat_areas_and_smooths_edges():
+    from cv2course.sr.data import degrade
+
+    flat = np.full((32, 32, 3), 0.4, np.float32)
+    assert np.allclose(degrade(flat, 2, blur=2.0), 0.4, atol=1 / 255)  # the kernel sums to 1
+    edge = np.zeros((32, 32, 3), np.float32)
+    edge[:, 16:] = 1.0
+    sharp, blurred = degrade(edge, 2), degrade(edge, 2, blur=2.0)
+    assert np.abs(np.diff(blurred, axis=1)).max() < 0.8 * np.abs(np.diff(sharp, axis=1)).max()
+
+
+def test_degrade_noise_has_the_requested_sigma_and_follows_the_seed():
+    from cv2course.sr.data import degrade
+
+    gray = np.full((256, 256, 3), 0.5, np.float32)
+    noisy = degrade(gray, 2, noise=0.05, seed=3)
+    assert np.std(noisy - degrade(gray, 2)) == pytest.approx(0.05, rel=0.05)
+    assert np.array_equal(noisy, degrade(gray, 2, noise=0.05, seed=3))
+    assert not np.array_equal(noisy, degrade(gray, 2, noise=0.05, seed=4))
+    with pytest.raises(ValueError, match="blur and noise must be >= 0"):
+        degrade(gray, 2, noise=-0.1)

@@ -149,3 +149,25 @@ def test_caption_and_comparison_figure():
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[0] == text and titles[1].startswith("nearest (inf")
     assert fig.axes[0].images[0].get_array().shape[:2] == (20, 20)
+    assert titles[-1] == "HR (ground truth)"
+    named = comparison_figure(hr, {"bicubic": sr}, scale=2, hr_title="original")
+    assert named.axes[-1].get_title() == "original"
+
+
+def test_evaluate_on_sample_photo_names_scores_their_matlab_bicubic_lr():
+    from cv2course.data import sample_image
+    from cv2course.sr.resize import mod_crop
+
+    (name, hr, lr), = image_pairs(["coins"], 3)
+    assert name == "coins" and np.array_equal(hr, mod_crop(sample_image("coins"), 3))
+    assert np.array_equal(lr, downscale(hr, 3))
+    scores = evaluate("bicubic", ("coins",), 3)
+    assert scores.names == ["coins"]
+    assert scores.psnr[0] == pytest.approx(psnr(hr, upscale(lr, 3), 3))
+
+
+def test_sample_names_must_be_a_non_empty_list_of_known_photos():
+    with pytest.raises(ValueError, match="non-empty list of sample image names"):
+        image_pairs([], 2)
+    with pytest.raises(ValueError, match="unknown sample image 'nope'"):
+        image_pairs(["nope"], 2)
