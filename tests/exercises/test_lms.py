@@ -232,7 +232,8 @@ def test_bad_options_are_one_line_errors_before_grading(tmp_path, capsys, option
 # --- the autograder zip, run as Gradescope runs it ----------------------------------------------
 
 VAE_SOLUTION = ["import numpy as np",
-                "def reparameterize(z_mean, z_log_var, epsilon):\n    return z_mean + np.exp(0.5 * z_log_var) * epsilon",
+                "def reparameterize(z_mean, z_log_var, epsilon):\n"
+                "    return z_mean + np.exp(0.5 * z_log_var) * epsilon",
                 "def vae_kl(z_mean, z_log_var):\n"
                 "    return -0.5 * np.sum(1 + z_log_var - z_mean ** 2 - np.exp(z_log_var), axis=-1)"]
 

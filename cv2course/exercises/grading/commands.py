@@ -9,7 +9,7 @@ autograder (:mod:`.gradescope`): ``setup.sh`` installs this cv2course version fr
 
     cv2course integrity submissions/ --assignment vae -o integrity.html
     cv2course gradescope-autograder --assignment vae -o autograder.zip
-    cv2course gradescope-autograder --assignment spec.json --wheel dist/cv2course-0.1.0-py3-none-any.whl -o autograder.zip
+    cv2course gradescope-autograder --assignment spec.json --wheel dist/cv2course-0.1.0-py3-none-any.whl -o ag.zip
 """
 from cv2course.i18n import tr
 
@@ -23,7 +23,8 @@ def run_integrity(args):
     paths = grader.submissions_in(args.submissions)
     if len(paths) < 2:
         raise ValueError(tr("give at least two notebooks (or a folder of them) to compare"))
-    result = integrity.integrity_report(paths, load_assignment(args.assignment), threshold=parse_threshold(args.threshold))
+    result = integrity.integrity_report(paths, load_assignment(args.assignment),
+                                        threshold=parse_threshold(args.threshold))
     with writing(args.output):
         integrity.write_report(result, args.output, args.json)
     for exercise, data in result["exercises"].items():
@@ -47,8 +48,9 @@ def run_autograder_zip(args):
 
 
 def register(sub):
+    about = __doc__.split("\n\n")[1].split("``gradescope-autograder``")
     p = sub.add_parser("integrity", help="how alike the graded functions of a class's submissions are (HTML report)",
-                       description=__doc__)
+                       description=about[0].strip())
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="notebooks, or folders of notebooks")
     p.add_argument("--assignment", required=True, metavar="NAME",
                    help="the released assignment (convnets, gans, metrics, nst, sr, vae) or a .json spec")
@@ -58,11 +60,12 @@ def register(sub):
     p.set_defaults(func=run_integrity)
 
     p = sub.add_parser("gradescope-autograder", help="build the autograder zip of an assignment for Gradescope",
-                       description=__doc__)
+                       description="``gradescope-autograder``" + about[1])
     p.add_argument("--assignment", required=True, metavar="NAME",
                    help="the released assignment (convnets, gans, metrics, nst, sr, vae) or a .json spec")
     p.add_argument("-o", "--output", default="autograder.zip", metavar="FILE", help="the zip to upload")
-    p.add_argument("--wheel", metavar="FILE", help="install this cv2course wheel (shipped in the zip) instead of PyPI's")
+    p.add_argument("--wheel", metavar="FILE",
+                   help="install this cv2course wheel (shipped in the zip) instead of PyPI's")
     p.add_argument("--requirement", metavar="SPEC", help="what setup.sh pip-installs (default cv2course==VERSION)")
     p.add_argument("--timeout", default="60", metavar="S", help="seconds per cell and per graded call (default 60)")
     p.add_argument("--memory", default="4G", metavar="SIZE", help="memory of each run (default 4G)")
