@@ -1,4 +1,4 @@
-"""Controls to turn in the notebooks, with a static fallback that reads and runs anywhere.
+"""Controls to turn in the notebooks, with a static fallback that reads and runs anywhere; compact training progress.
 
     interactive_or_static(show_transfer, [{"beta": 1e3}, {"beta": 1e5}], beta=(1e2, 1e6, 1e2))
 
@@ -102,3 +102,14 @@ def interactive_or_static(fn, static_values, **controls):
                                         for name, c in controls.items()})
     display(box)
     return box
+
+
+def epoch_progress(verbose=True, desc=None, **bar_options):
+    """Callbacks for ``model.fit(..., verbose=0, callbacks=epoch_progress(VERBOSE))``: one ``tqdm.auto`` bar over
+    the epochs with the latest losses (a bar in Jupyter, one line of text elsewhere) instead of Keras' one or
+    more lines per epoch; no callback when ``verbose`` is falsy. ``bar_options`` go to the bar (``file=`` ...)."""
+    if not verbose:
+        return []
+    from tqdm.keras import TqdmCallback
+
+    return [TqdmCallback(verbose=0, desc=desc, **bar_options)]

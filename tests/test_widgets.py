@@ -78,3 +78,19 @@ def test_bad_arguments_name_what_is_wrong(static_values, controls, message):
 def test_an_unusable_control_is_named(kernel):
     with pytest.raises(ValueError, match="control beta="):
         widgets.interactive_or_static(draw, [{"beta": 1.0}], beta=object())
+
+
+def test_epoch_progress_is_one_bar_over_the_epochs():
+    import io
+
+    import keras
+    import numpy as np
+
+    assert widgets.epoch_progress(0) == []
+    out = io.StringIO()
+    (callback,) = widgets.epoch_progress(True, file=out)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(np.ones((8, 2)), np.ones((8, 1)), epochs=3, batch_size=4, verbose=0, callbacks=[callback])
+    text = out.getvalue()
+    assert "3/3" in text and "\n" not in text.rstrip("\n"), "one bar, updated in place"
