@@ -282,5 +282,9 @@ def test_autograder_zip_ships_a_given_wheel(tmp_path):
         assert f"/autograder/source/{wheel.name}" in zf.read("setup.sh").decode()
         assert json.loads(zf.read("assignment.json"))["exercises"][1] == {"exercise": "vae_kl", "function": "vae_kl",
                                                                           "points": 1}
+    with zipfile.ZipFile(archive) as zf:
+        for script in ("setup.sh", "run_autograder"):
+            (tmp_path / script).write_bytes(zf.read(script))
+            assert subprocess.run(["bash", "-n", str(tmp_path / script)]).returncode == 0  # valid bash
     with pytest.raises(FileNotFoundError, match="--wheel"):
         gradescope.build_autograder("vae", archive, wheel=tmp_path / "nope.whl")
