@@ -152,28 +152,28 @@ def plain(value, depth=0):
     Anything else raises ``TypeError`` naming its type.
     """
     if depth > MAX_DEPTH:
-        raise TypeError("the value is nested too deeply")
+        raise TypeError(tr("the value is nested too deeply"))
     if isinstance(value, np.ndarray):
         return value
     if isinstance(value, (bool, int, float, complex, np.generic)):
         return np.asarray(value)
     if isinstance(value, (list, tuple)):
         if len(value) > MAX_ITEMS:
-            raise TypeError(f"a sequence of {len(value)} items is too long")
+            raise TypeError(tr("a sequence of {count} items is too long", count=len(value)))
         return [plain(v, depth + 1) for v in value]
     to_numpy = getattr(type(value), "numpy", None)
     if callable(to_numpy):  # TensorFlow / Keras tensors and variables
         out = value.numpy()
         if isinstance(out, (np.ndarray, np.generic)):
             return np.asarray(out)
-    raise TypeError(f"expected numbers or arrays, got {type(value).__name__}")
+    raise TypeError(tr("expected numbers or arrays, got {type}", type=type(value).__name__))
 
 
 def _describe(value):
     if isinstance(value, list):
-        return f"a list of {len(value)}"
+        return tr("a list of {count}", count=len(value))
     if isinstance(value, np.ndarray):
-        return f"shape {value.shape}" if value.ndim else "a scalar"
+        return tr("shape {shape}", shape=value.shape) if value.ndim else tr("a scalar")
     return type(value).__name__
 
 
@@ -194,7 +194,7 @@ def compare_values(expected, got, rtol=1e-5, atol=1e-6):
         if isinstance(got, np.ndarray) and got.ndim >= 1 and len(got) == len(expected):
             got = list(got)
         if not isinstance(got, list) or len(got) != len(expected):
-            return f"expected a list of {len(expected)} arrays, got {_describe(got)}"
+            return tr("expected a list of {count} arrays, got {what}", count=len(expected), what=_describe(got))
         for i, (e, g) in enumerate(zip(expected, got)):
             msg = compare_values(e, g, rtol, atol)
             if msg:
@@ -204,28 +204,27 @@ def compare_values(expected, got, rtol=1e-5, atol=1e-6):
         try:
             got = _stack(got)
         except ValueError:
-            return f"expected an array of shape {expected.shape}, got a list of {len(got)} items"
+            return tr("expected an array of shape {shape}, got a list of {count} items", shape=expected.shape, count=len(got))
     if got is None:
-        return "got None: did the function return its result?"
+        return tr("got None: did the function return its result?")
     if not isinstance(got, np.ndarray):
-        return f"expected numbers, got {type(got).__name__}"
+        return tr("expected numbers, got {type}", type=type(got).__name__)
     kind = got.dtype.kind
     if kind == "c":
-        return "got complex numbers; return real values (take .real only if the imaginary part is noise)"
+        return tr("got complex numbers; return real values (take .real only if the imaginary part is noise)")
     if kind not in "iuf" and not (kind == "b" == expected.dtype.kind):
-        return f"expected numbers, got an array of dtype {got.dtype}"
+        return tr("expected numbers, got an array of dtype {dtype}", dtype=got.dtype)
     if expected.dtype.kind in "iu" and kind not in "iu":
-        return f"expected an integer, got dtype {got.dtype} (// divides to an integer)"
+        return tr("expected an integer, got dtype {dtype} (// divides to an integer)", dtype=got.dtype)
     if got.shape != expected.shape:
-        what = "a scalar" if expected.ndim == 0 else f"shape {expected.shape}"
-        return f"expected {what}, got {_describe(got)}"
+        return tr("expected {what}, got {got}", what=_describe(expected), got=_describe(got))
     if not np.all(np.isfinite(got)):
-        return "got NaN or infinite values"
+        return tr("got NaN or infinite values")
     e, g = expected.astype(np.float64), got.astype(np.float64)
     if not np.allclose(g, e, rtol=rtol, atol=atol):
         diff = np.max(np.abs(g - e)) if g.size else 0.0
         show = lambda a: np.array2string(a, precision=6, threshold=8)  # noqa: E731
-        return f"expected {show(e)}, got {show(g)} (max difference {diff:.3g})"
+        return tr("expected {expected}, got {got} (max difference {diff})", expected=show(e), got=show(g), diff=f"{diff:.3g}")
     return None
 
 
