@@ -11,7 +11,7 @@ reordering the notebook's functions does not hide a copy:
 2. **Normalise** (Python's ``tokenize``): every name the code binds (the functions, their
    parameters, local variables) becomes ``V``; numbers ``N``; strings ``S``; layout is gone
    (only logical line ends and indentation remain). Library calls (``np.sum``, ``ops.mean``),
-   keywords and operators stay as they are. One token is one character of the normalised text.
+   keywords and operators stay as they are.
 3. **Fingerprint** with ``copydetect``'s winnowing (the algorithm of MOSS: Schleimer, Wilkerson
    and Aiken, SIGMOD 2003): a stable hash of every k-token window (``k``, default 6), of which
    each run of ``window`` (default 4) consecutive hashes keeps its minimum, so any shared run
@@ -42,7 +42,8 @@ DEFAULT_K = 6
 DEFAULT_WINDOW = 4
 SMALL_GROUP = 4  # alike groups up to this size are named and shown side by side in full
 SHOWN_PAIRS = 100  # pairs per exercise in the report's table (all are in the JSON)
-_SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
+_SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER} | {
+    getattr(tokenize, name) for name in ("FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, name)}  # 3.12+
 
 
 # --- extraction ---------------------------------------------------------------------------------
@@ -135,10 +136,9 @@ def normalise(source):
     for line in source.splitlines(keepends=True):
         line_starts.append(line_starts[-1] + len(line))
     docstrings = _docstring_spans(tree, line_starts)
-    chars, spans, previous = [], [], None
+    tokens, spans, previous = [], [], None
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type in _SKIP or tok.type == getattr(tokenize, "FSTRING_MIDDLE", -1) \
-                or tok.type == getattr(tokenize, "FSTRING_END", -1):
+        if tok.type in _SKIP:
             continue
         start = line_starts[tok.start[0] - 1] + tok.start[1]
         end = line_starts[tok.end[0] - 1] + tok.end[1]
@@ -146,24 +146,24 @@ def normalise(source):
             continue
         if tok.type == tokenize.NAME and not keyword.iskeyword(tok.string):
             after_dot = previous is not None and previous.string == "."
-            char = "V" if tok.string in bound and not after_dot else tok.string
+            token = "V" if tok.string in bound and not after_dot else tok.string
         elif tok.type == tokenize.NUMBER:
-            char = "N"
+            token = "N"
         elif tok.type in (tokenize.STRING, getattr(tokenize, "FSTRING_START", -1)):
-            char = "S"
+            token = "S"
         elif tok.type == tokenize.NEWLINE or tok.string == ";":
-            char = "<newline>"
+            token = "<newline>"
         elif tok.type in (tokenize.INDENT, tokenize.DEDENT):
-            char = f"<{tokenize.tok_name[tok.type].lower()}>"
-            start = end = start if tok.type == tokenize.DEDENT else end
+            token = f"<{tokenize.tok_name[tok.type].lower()}>"
+            start = end = end if tok.type == tokenize.INDENT else start  # zero width: never highlighted
         else:
-            char = tok.string
-        if char == "<newline>" and chars[-1:] in (["<newline>"], ["<indent>"]):
+            token = tok.string
+        if token == "<newline>" and tokens[-1:] in (["<newline>"], ["<indent>"]):
             continue  # the end of a dropped docstring, or a stray ";"
-        chars.append(char)
+        tokens.append(token)
         spans.append((start, end))
         previous = tok
-    return chars, spans
+    return tokens, spans
 
 
 # --- fingerprints and comparison ----------------------------------------------------------------
