@@ -8,7 +8,7 @@ def digits_cnn_stub():
     import keras
 
     from cv2course import backbones
-    from cv2course.metrics import features
+    from cv2course.metrics import extractors as features  # its _CACHE holds the built extractors
 
     keras.utils.set_random_seed(0)
     model = backbones.build_digits_classifier()

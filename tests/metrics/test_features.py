@@ -140,7 +140,7 @@ def _fake_inception(weights="auto", include_top=True):
 def test_inception_extractor_uses_pool3_at_299_scaled_to_minus_one_one(monkeypatch):
     """The real weights are not available offline: a stand-in with InceptionV3's layer names."""
     from cv2course import backbones
-    from cv2course.metrics import features
+    from cv2course.metrics import extractors as features
 
     monkeypatch.setattr(backbones, "inception_v3", _fake_inception)
     monkeypatch.setattr(features, "_CACHE", {})

@@ -8,7 +8,7 @@ import pytest
 from cv2course import backbones
 from cv2course.cli import main
 from cv2course.metrics import FeatureStatistics, get_extractor
-from cv2course.metrics import features as features_module
+from cv2course.metrics import extractors as features_module  # its _CACHE holds the built extractors
 from cv2course.metrics.features import inception_ttur_extractor
 from tests.test_backbones import write_keras_weights
 
