@@ -119,6 +119,27 @@ def save_samples(model, path, seed):
     save_image(path, image_grid(images, ncols=8))
 
 
+def fast_path_jit(args, images, labels, num_classes):
+    """XLA for this model's step: ``--jit-compile on|off``, else the choice measured on this machine
+    (:mod:`cv2course.fastpath`: a few steps each way on a throwaway model of the same shapes)."""
+    from cv2course import fastpath, settings
+
+    explicit = {"on": True, "off": False}.get(args.jit_compile)
+    if args.model == "vae" and explicit is None:
+        return None  # the VAE keeps Keras' own default; the fast path is measured for the GANs
+
+    def make_step(jit_compile):
+        probe = new_model(args.model, images.shape[1:], num_classes, settings.QUICK, args.seed)
+        probe.compile(jit_compile=jit_compile)
+        data = probe.make_dataset(images, labels=labels, batch_size=args.batch_size, seed=args.seed, repeat=True)
+        probe.fit(data, epochs=1, steps_per_epoch=1, verbose=0)  # builds the optimizers, traces the step
+        batches = iter(data)
+        return lambda: probe.train_function(batches)
+
+    task = f"train {args.model} {images.shape[1]}x{images.shape[2]}x{images.shape[3]} batch {args.batch_size}"
+    return fastpath.choose_jit(task, make_step, explicit=explicit)
+
+
 def run(args):
     from pathlib import Path
 
@@ -147,10 +168,13 @@ def run(args):
             raise ValueError(f"{args.output!r} was trained on images of shape {model_input_shape(model)}, but the "
                              f"data are {images.shape[1:]}; give the same --size and data, or --restart")
         print(f"resuming from {out} ({steps_done(model)} steps done); {epochs} more epoch(s)")
+        jit_compile = fast_path_jit(args, images, labels, getattr(model, "num_classes", None))
+        if jit_compile is not None:
+            model.jit_compile = jit_compile
     else:
         num_classes = int(labels.max()) + 1 if labels is not None else None
         model = new_model(args.model, images.shape[1:], num_classes, settings.QUICK, args.seed)
-        model.compile()
+        model.compile(jit_compile=fast_path_jit(args, images, labels, num_classes))
     per_step = args.batch_size * getattr(model, "discriminator_steps", 1)
     if len(images) < per_step:
         raise ValueError(f"the data hold {len(images)} images, fewer than one training step takes ({per_step} = "
@@ -189,5 +213,8 @@ def register(sub):
     p.add_argument("--batch-size", type=int, default=64, help="images per (discriminator) step (default 64)")
     p.add_argument("--samples", metavar="GRID.png", help="write a grid of samples at the end")
     p.add_argument("--restart", action="store_true", help="start a new model even if -o/--output exists")
+    p.add_argument("--jit-compile", choices=("auto", "on", "off"), default="auto",
+                   help="XLA for the training step: auto (default) measures once per machine and caches the "
+                        "faster (never in quick mode), on or off")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)

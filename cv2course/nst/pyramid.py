@@ -74,23 +74,29 @@ def coarse_to_fine(run_level, targets_at, start, shapes, level_steps, callback=N
         done = time.perf_counter() - t0
         budget = None if max_seconds is None else max(max_seconds - done, 0.0)
         stopped = []
-        level_callback = None
-        if callback is not None:
-            offset = history["step"][-1] if history else 0
-
-            def level_callback(step, img, terms, offset=offset, last=last):
-                if step or not offset:  # a level's start image is the previous level's end
-                    try:
-                        callback(offset + step, img if last else resize_image(img, out_shape), terms)
-                    except StopIteration:
-                        stopped.append(True)
-                        raise
+        level_callback = None if callback is None else _at_output_size(
+            callback, history["step"][-1] if history else 0, None if last else out_shape, stopped)
         image, level_history = run_level(image, targets, n, level_callback, budget)
         append_level(history, level_history, level, done)
         out_of_time = max_seconds is not None and history["time"][-1] >= max_seconds
         if (stopped or out_of_time) and not last:
             return np.clip(resize_image(image, out_shape), 0.0, 1.0), history
     return image, history
+
+
+def _at_output_size(callback, offset, out_shape, stopped):
+    """The level's callback: steps continue from ``offset``, images upsampled to ``out_shape``
+    (None: already full size); a stop is noted in ``stopped``."""
+    from cv2course.data import resize_image
+
+    def level_callback(step, img, terms):
+        if step or not offset:  # a level's start image is the previous level's end
+            try:
+                callback(offset + step, img if out_shape is None else resize_image(img, out_shape), terms)
+            except StopIteration:
+                stopped.append(True)
+                raise
+    return level_callback
 
 
 def append_level(history, level_history, level, seconds_before):

@@ -68,7 +68,7 @@ class RunSettings:
     epsilon: float = 0.1
     lbfgs_maxcor: int = 10
     lbfgs_ftol: float = 0.0
-    jit_compile: object = False
+    jit_compile: object = None
 
     def __post_init__(self):
         if isinstance(self.steps, (list, tuple)):
@@ -282,7 +282,7 @@ class StyleTransfer:
 
     def _optimizer(self, settings, verbose, every):
         """run_level(image, targets, steps, callback, max_seconds) for the chosen optimiser."""
-        value_and_grad = self.value_and_grad(_jit_choice(settings.jit_compile))
+        value_and_grad = self.value_and_grad(settings.jit_compile)
         name = settings.optimizer
 
         def run_level(image, targets, steps, callback, max_seconds):
@@ -298,6 +298,21 @@ class StyleTransfer:
             return self._adam(value_and_grad, image, targets, steps, trace)
 
         return run_level
+
+    def _fast_path_jit(self, shape, targets):
+        """XLA for the loss and gradient at this size: the choice measured once on this machine
+        (:mod:`cv2course.fastpath`; plain in quick mode and tests)."""
+        import tensorflow as tf
+
+        from cv2course import fastpath
+
+        x = tf.fill((1,) + tuple(shape) + (3,), 0.5)
+
+        def make_step(jit_compile):
+            value_and_grad = self.value_and_grad(jit_compile)
+            return lambda: value_and_grad(x, targets)[1].numpy()
+
+        return fastpath.choose_jit(f"stylize {max(shape)} px", make_step)
 
     def run(self, content, style=None, style_blend=None, preserve_color=False, shape=None, callback=None,
             callback_every=10, verbose=1, seed=0, max_seconds=None, **settings):
@@ -366,23 +381,14 @@ class StyleTransfer:
             return self.targets(level_content, level_styles, style_blend)
 
         t0 = time.perf_counter()
+        if settings.jit_compile is None:
+            settings.jit_compile = self._fast_path_jit(out_shape, final_targets)
         image, history = pyramid.coarse_to_fine(self._optimizer(settings, verbose, callback_every), targets_at,
                                                 start, shapes, level_steps, callback, max_seconds)
         seconds = time.perf_counter() - t0
         if preserve_color:
             image = color.combine_luminance(image.mean(axis=-1), color_source)
         return StyleResult(image=image, history=history, seconds=seconds, weights_label=self.weights_label)
-
-
-def _jit_choice(jit_compile):
-    """XLA on or off: an explicit bool wins; None asks :mod:`cv2course.fastpath` (off if it cannot tell)."""
-    if jit_compile is not None:
-        return bool(jit_compile)
-    try:
-        from cv2course import fastpath
-    except ImportError:
-        return False
-    return fastpath.choose_jit("stylize")
 
 
 def stylize(content, style, preset="course", verbose=1, **kwargs):
