@@ -21,7 +21,7 @@ from cv2course.checks import check_choice, check_positive
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
-from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
+from cv2course.gans.sampling import float32, real_minibatches
 from cv2course.trainable import deserialize
 
 
@@ -119,23 +119,25 @@ class ConditionalGAN(GAN):
         self.check_compiled()
         k, D, G = self.discriminator_steps, self.discriminator, self.generator
         d_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
-        images, codes = self.images_and_codes(data)
-        reals, ys = real_minibatches(images, k), real_minibatches(codes, k)               # line 3: (x, y)
-        fakes = fakes_for_steps(G, [self.sample_z(x, i) for i, x in enumerate(reals)], ys)  # line 2: G(z | y)
-        for real, y, fake in zip(reals, ys, fakes):                                      # line 1
+        images, codes = self.images_and_codes(data)   # the fit batch: k minibatches of m (x, y)
+        reals, ys = real_minibatches(images, k), real_minibatches(codes, k)
+        for step in range(k):                                                            # line 1
+            z = self.sample_z(reals[step], step)                                         # line 2
+            real, y = reals[step], ys[step]                                              # line 3: (x, y)
+            fake = G([z, y], training=True)                                              # G(z | y)
             with tf.GradientTape() as tape:                                              # line 4
                 real_scores = float32(D([real, y], training=True))
                 fake_scores = float32(D([fake, y], training=True))
                 d_loss = adv.discriminator_loss(self.loss_name, real_scores, fake_scores,
                                                 label_smoothing=self.label_smoothing)
-            self.descend(d_opt, tape, d_loss, D.trainable_variables)
+            self.descend(d_opt, tape, d_loss, D.trainable_variables)                     # line 4: ascend
             self.record({"d_loss": d_loss, "d_real": tf.reduce_mean(tf.sigmoid(real_scores)),
                          "d_fake": tf.reduce_mean(tf.sigmoid(fake_scores))})
         z, y = self.sample_z(reals[-1], k), ys[-1]                                       # line 5
         with tf.GradientTape() as tape:                                                  # line 6
             fake_scores = float32(D([G([z, y], training=True), y], training=True))
             g_loss = adv.generator_loss(self.loss_name, fake_scores)
-        self.descend(g_opt, tape, g_loss, G.trainable_variables)
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)                         # line 6: descend
         return self.record({"g_loss": g_loss})
 
     def test_step(self, data):

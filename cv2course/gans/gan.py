@@ -33,7 +33,7 @@ import tensorflow as tf
 from cv2course.checks import check_positive, check_positive_int
 from cv2course.gans import dcgan_networks
 from cv2course.gans import losses as adv
-from cv2course.gans.sampling import critic_batches, fakes_for_steps, float32, real_minibatches, sample_z
+from cv2course.gans.sampling import critic_batches, float32, real_minibatches, sample_z
 from cv2course.trainable import TrainableModel, adam, deserialize, serialize
 
 #: DCGAN's Adam(learning_rate=2e-4, beta_1=0.5) for each network.
@@ -168,21 +168,23 @@ class GAN(TrainableModel):
         self.check_compiled()
         k, D, G = self.discriminator_steps, self.discriminator, self.generator
         d_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
-        reals = real_minibatches(self.real_images(data), k)                         # line 3, all k at once
-        fakes = fakes_for_steps(G, [self.sample_z(x, i) for i, x in enumerate(reals)])  # line 2: G(z)
-        for real, fake in zip(reals, fakes):                                         # line 1
+        reals = real_minibatches(self.real_images(data), k)      # the fit batch: k minibatches of m real images
+        for step in range(k):                                                        # line 1
+            z = self.sample_z(reals[step], step)                                     # line 2
+            real = reals[step]                                                       # line 3
+            fake = G(z, training=True)
             with tf.GradientTape() as tape:                                          # line 4
                 real_scores, fake_scores = float32(D(real, training=True)), float32(D(fake, training=True))
                 d_loss = adv.discriminator_loss(self.loss_name, real_scores, fake_scores,
                                                 label_smoothing=self.label_smoothing)
-            self.descend(d_opt, tape, d_loss, D.trainable_variables)
+            self.descend(d_opt, tape, d_loss, D.trainable_variables)                 # line 4: ascend
             self.record({"d_loss": d_loss, "d_real": tf.reduce_mean(tf.sigmoid(real_scores)),
                          "d_fake": tf.reduce_mean(tf.sigmoid(fake_scores))})
         z = self.sample_z(reals[-1], k)                                              # line 5
         with tf.GradientTape() as tape:                                              # line 6
             fake_scores = float32(D(G(z, training=True), training=True))
             g_loss = adv.generator_loss(self.loss_name, fake_scores)
-        self.descend(g_opt, tape, g_loss, G.trainable_variables)
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)                     # line 6: descend
         return self.record({"g_loss": g_loss})
 
     def test_step(self, data):

@@ -1,6 +1,6 @@
 """The sampling lines of the GAN papers' algorithm boxes, as plain functions the train steps call:
-k real minibatches from one batch, z ~ N(0, I), ε ~ U[0, 1], and the fakes x̃ = G(z) of k
-discriminator steps; plus the dataset that feeds k·m real images per generator step.
+k real minibatches from one batch, z ~ N(0, I), ε ~ U[0, 1] (WGAN-GP's interpolation weights);
+plus the dataset that feeds k·m real images per generator step.
 
 Noise comes from a model's ``keras.random.SeedGenerator`` (saved with the weights, so a resumed
 fit draws what an uninterrupted one would) through stateless Philox draws (the same numbers
@@ -65,19 +65,6 @@ def sample_interpolation_weights(seed_generator, n):
     """ε ~ U[0, 1], one per sample (n,): where x̂ = εx + (1 − ε)x̃ lies between a real and a fake."""
     seed = replica_seed(seed_generator.next(), EPSILON_STREAM)
     return tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=seed, alg="philox")
-
-
-def fakes_for_steps(generator, zs, labels=None):
-    """x̃ = G(z) for each of k discriminator steps (a fresh z per step), from one generator pass.
-
-    G does not change during the k steps, so one pass over the k·m noise vectors gives the
-    same fakes at lower cost (up to batch-norm statistics, taken over k·m samples instead of
-    m). No gradient flows to G. ``labels`` (k label batches) condition a conditional G.
-    """
-    z = tf.concat(zs, axis=0)
-    inputs = z if labels is None else [z, tf.concat(labels, axis=0)]
-    fakes = tf.stop_gradient(generator(inputs, training=True))
-    return tf.split(fakes, len(zs), axis=0) if len(zs) > 1 else [fakes]
 
 
 def float32(x):

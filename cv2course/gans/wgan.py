@@ -29,7 +29,7 @@ from cv2course.checks import check_positive, check_positive_int
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
-from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches
+from cv2course.gans.sampling import float32, real_minibatches
 from cv2course.trainable import deserialize, rmsprop, serialize
 
 
@@ -94,9 +94,11 @@ class WGAN(GAN):
         self.check_compiled()
         f, G = self.critic, self.generator
         f_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
-        reals = real_minibatches(self.real_images(data), self.n_critic)               # line 3, all at once
-        fakes = fakes_for_steps(G, [self.sample_z(x, t) for t, x in enumerate(reals)])  # line 4: g_θ(z)
-        for real, fake in zip(reals, fakes):                                           # line 2
+        reals = real_minibatches(self.real_images(data), self.n_critic)  # the fit batch: n_critic batches of m
+        for t in range(self.n_critic):                                                 # line 2
+            real = reals[t]                                                            # line 3
+            z = self.sample_z(real, t)                                                 # line 4
+            fake = G(z, training=True)                                                 # g_θ(z)
             with tf.GradientTape() as tape:                                            # line 5
                 critic_loss = adv.wasserstein_critic_loss(float32(f(real, training=True)),
                                                           float32(f(fake, training=True)))

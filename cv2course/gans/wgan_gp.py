@@ -30,7 +30,7 @@ from cv2course.checks import check_positive, check_positive_int
 from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
-from cv2course.gans.sampling import fakes_for_steps, float32, real_minibatches, sample_interpolation_weights
+from cv2course.gans.sampling import float32, real_minibatches, sample_interpolation_weights
 from cv2course.gans.wgan import critic_config, critic_networks
 from cv2course.trainable import adam, deserialize, serialize
 
@@ -92,7 +92,7 @@ class WGANGP(GAN):
             config["gradient_penalty"] = serialize(self.gradient_penalty)
         return config
 
-    def sample_epsilon(self, reference, step):
+    def sample_interpolation_weights(self, reference, step):
         """ε ~ U[0, 1], one per sample of ``reference`` (``noise_source("epsilon", ...)`` overrides)."""
         return self.draw("epsilon", reference, step,
                          lambda: sample_interpolation_weights(self.seed_generator, tf.shape(reference)[0]))
@@ -101,21 +101,23 @@ class WGANGP(GAN):
         self.check_compiled()
         D, G = self.critic, self.generator
         d_opt, g_opt = self.discriminator_optimizer, self.generator_optimizer
-        reals = real_minibatches(self.real_images(data), self.n_critic)               # line 4: real x, all t
-        fakes = fakes_for_steps(G, [self.sample_z(x, t) for t, x in enumerate(reals)])  # lines 4–5: x̃ = G(z)
-        for t, (real, fake) in enumerate(zip(reals, fakes)):                           # line 2
-            epsilon = self.sample_epsilon(real, t)                                     # line 4: ε
+        reals = real_minibatches(self.real_images(data), self.n_critic)  # the fit batch: n_critic batches of m
+        for t in range(self.n_critic):                                   # line 2 (line 3's loop over i: the batch)
+            real = reals[t]                                              # line 4: x ~ P_r, a fresh batch each t
+            z = self.sample_z(real, t)                                   # line 4: z ~ p(z)
+            epsilon = self.sample_interpolation_weights(real, t)         # line 4: ε ~ U[0, 1]
+            fake = G(z, training=True)                                   # line 5: x̃ = G(z)
             with tf.GradientTape() as tape:
-                w_loss = adv.wasserstein_critic_loss(float32(D(real, training=True)),   # line 7: D(x̃) − D(x)
-                                                     float32(D(fake, training=True)))
                 gp = self.gradient_penalty(lambda x: D(x, training=True), real, fake, epsilon=epsilon)  # lines 6–7
+                w_loss = adv.wasserstein_critic_loss(float32(D(real, training=True)),  # line 7: D(x̃) − D(x)
+                                                     float32(D(fake, training=True)))
                 critic_loss = w_loss + self.gp_weight * gp
-            self.descend(d_opt, tape, critic_loss, D.trainable_variables)             # line 8
+            self.descend(d_opt, tape, critic_loss, D.trainable_variables)              # line 8
             self.record({"critic_loss": critic_loss, "wasserstein": -w_loss, "gradient_penalty": gp})
         z = self.sample_z(reals[-1], self.n_critic)                                    # line 9
         with tf.GradientTape() as tape:                                                # line 10
             g_loss = adv.wasserstein_generator_loss(float32(D(G(z, training=True), training=True)))
-        self.descend(g_opt, tape, g_loss, G.trainable_variables)
+        self.descend(g_opt, tape, g_loss, G.trainable_variables)                      # line 10
         return self.record({"g_loss": g_loss})
 
     def test_step(self, data):
@@ -124,6 +126,6 @@ class WGANGP(GAN):
         fake_scores = float32(self.critic(fake, training=False))
         w_loss = adv.wasserstein_critic_loss(float32(self.critic(real, training=False)), fake_scores)
         gp = self.gradient_penalty(lambda x: self.critic(x, training=False), real, fake,
-                                  epsilon=self.sample_epsilon(real, 0))
+                                  epsilon=self.sample_interpolation_weights(real, 0))
         return self.record({"critic_loss": w_loss + self.gp_weight * gp, "wasserstein": -w_loss,
                             "gradient_penalty": gp, "g_loss": adv.wasserstein_generator_loss(fake_scores)})

@@ -1,9 +1,16 @@
 """Behaviour kept across refactors: every GAN-family model, fitted 3 steps from the same seeds on
 the same tiny data, ends with the weights recorded before the issue-15 refactor
 (``fixtures/train_steps.npz``, made by ``fixtures/make_train_steps.py``), and the ``.keras`` files
-saved then still load with those weights and train on."""
+saved then still load with those weights and train on.
+
+Issue 21 put the steps of GAN, WGAN and WGAN-GP in their algorithm box's order: with k > 1
+discriminator steps each step now draws its z (and ε) and makes its fakes G(z) in turn, where
+they were all drawn and made in one generator pass before the loop (other random numbers, and
+batch-norm statistics over m fakes instead of k·m). Their weights after three steps were recorded
+again at that change (``train_steps_box_order.npz``, the models' other code unchanged, checked
+against ``train_steps.npz`` one commit earlier); the ``.keras`` files keep the old weights.
+"""
 import pathlib
-import sys
 
 import keras
 import numpy as np
@@ -15,15 +22,14 @@ import cv2course.gans.sgan  # noqa: F401
 import cv2course.gans.wgan  # noqa: F401
 import cv2course.gans.wgan_gp  # noqa: F401
 
+from tests.gans.fixtures import make_train_steps as recipe
+
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
-sys.path.insert(0, str(FIXTURES))
-import make_train_steps as recipe  # noqa: E402
-
-sys.path.remove(str(FIXTURES))
+REORDERED = ("gan", "wgan", "wgan_gp")  # see the module docstring
 
 
-def recorded(name):
-    with np.load(FIXTURES / "train_steps.npz") as arrays:
+def recorded(name, file="train_steps.npz"):
+    with np.load(FIXTURES / file) as arrays:
         prefix = f"{name}/"
         return {key[len(prefix):]: arrays[key] for key in arrays.files if key.startswith(prefix)}
 
@@ -48,7 +54,7 @@ def assert_same_weights(got, want, atol):
 def test_same_seeds_give_the_recorded_weights(name):
     # Eager: the same arithmetic as the recorded graph-mode fit, without tracing (faster here).
     _, initial, weights = recipe.fitted(name, run_eagerly=True)
-    want = recorded(name)
+    want = recorded(name, "train_steps_box_order.npz" if name in REORDERED else "train_steps.npz")
     assert any(not np.allclose(initial[k], want[k]) for k in want)  # the fit moved the weights
     assert_same_weights(weights, want, rounding_atol(name))
 
