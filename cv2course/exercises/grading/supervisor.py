@@ -224,8 +224,8 @@ class Run:
             return False
         outcome = self.kernel.run(_setup_code(self.spec, self.folder), timeout)
         if outcome["status"] == "dead":
-            self.events.add("setup failed", message="the kernel died while importing the packages "
-                                                    f"(is --memory too low?) {self._kernel_log_tail()[-300:]}")
+            self.events.add("setup failed", message=tr("the kernel died while importing the packages (is --memory "
+                                                       "too low?) {log}", log=self._kernel_log_tail()[-300:]))
             return False
         if outcome["status"] != "ok":
             self.events.add("setup failed", message=f"{outcome['status']}: {outcome.get('ename', '')} "
@@ -244,7 +244,7 @@ class Run:
         self.kernel.stop()
         self.restarts += 1
         if self.restarts > MAX_RESTARTS or self.remaining() <= 0:
-            self.events.add("gave up", message=f"{why}; no more restarts")
+            self.events.add("gave up", message=tr("{why}; no more restarts", why=why))
             return False
         self.events.add("kernel restarted", message=why)
         if not self.boot(max(1.0, min(self.spec.setup_timeout, self.remaining()))):
@@ -255,7 +255,7 @@ class Run:
             if outcome["status"] not in ("ok", "error"):
                 self.completed.remove(index)
                 self.events.add("replay failed", cell=index, message=outcome["status"])
-                return self.restart(f"cell {index} did not finish when replayed")
+                return self.restart(tr("cell {index} did not finish when replayed", index=index))
         return True
 
     def cell(self, index, source):
@@ -267,7 +267,7 @@ class Run:
             if status == "error":
                 message = f"{outcome['ename']}: {outcome['evalue']}"
                 if outcome["ename"] == "KeyboardInterrupt":
-                    message += " (raised by the notebook's own code, not a time limit)"
+                    message += tr(" (raised by the notebook's own code, not a time limit)")
                 self.events.add("error", cell=index, message=message)
             return True
         what = {"timeout": tr("the cell ran longer than {seconds} s and was interrupted",
@@ -294,7 +294,7 @@ class Run:
         self.events.add("call", exercise=task.exercise, outcome=status,
                         message=f"{outcome.get('ename', '')}: {outcome.get('evalue', '')}" if status == "error" else "")
         if status in ("stuck", "dead"):
-            return self.restart(f"the call of {task.function} did not end")
+            return self.restart(tr("the call of {function} did not end", function=task.function))
         return True
 
     def main(self):
@@ -306,7 +306,7 @@ class Run:
         alive = True
         for index, source in self.spec.cells:
             if self.remaining() <= 0:
-                self.events.add("total timeout", cell=index, message="the notebook used up its total time")
+                self.events.add("total timeout", cell=index, message=tr("the notebook used up its total time"))
                 break
             if not self.cell(index, source):
                 alive = False
@@ -314,7 +314,7 @@ class Run:
         for task in self.spec.tasks:
             if not alive or self.remaining() <= 0:
                 self.events.add("not called", exercise=task.exercise,
-                                message="the run had ended (total time used up, or the kernel kept dying)")
+                                message=tr("the run had ended (total time used up, or the kernel kept dying)"))
                 continue
             alive = self.call(task)
 
