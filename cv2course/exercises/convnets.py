@@ -85,12 +85,14 @@ exercise("conv2d", reference=cnn_basics.conv2d, cases=_conv_cases, hidden=_hidde
                   "Windows start every `stride` pixels; the slides' convolution does not flip the filter.",
                   lang="en"),
                tr("o[i, j, k] = Σ_a,b,c x_p[i·s + a, j·s + b, c] · w[a, b, c, k] + b_k, with x_p the input padded "
-                  "by p zeros. On the slide's volume the first output channel is [[−4, −4, −3], [−8, −10, −1], [−2, −1, −1]].",
+                  "by p zeros. On the slide's volume the first output channel is "
+                  "[[−4, −4, −3], [−8, −10, −1], [−2, −1, −1]].",
                   lang="en")),
          slips=(wrong("conv_flipped", _flipped_conv,
                       tr("you flipped the filter (the textbook convolution): the slides' convolution is a "
                          "cross-correlation, the filter is laid on the window as it is", lang="en")),
-                wrong("conv_no_bias", lambda x, w, b, stride=1, padding=0: cnn_basics.conv2d(x, w, None, stride, padding),
+                wrong("conv_no_bias",
+                      lambda x, w, b, stride=1, padding=0: cnn_basics.conv2d(x, w, None, stride, padding),
                       tr("the bias is missing: add b_k to every output of filter k", lang="en"))),
          description="conv2d(x, filters, biases, stride, padding): x (h, w, n_C), filters (f, f, n_C, n_filters), "
                      "biases (n_filters,) -> (h', w', n_filters).")

@@ -204,7 +204,8 @@ def compare_values(expected, got, rtol=1e-5, atol=1e-6):
         try:
             got = _stack(got)
         except ValueError:
-            return tr("expected an array of shape {shape}, got a list of {count} items", shape=expected.shape, count=len(got))
+            return tr("expected an array of shape {shape}, got a list of {count} items", shape=expected.shape,
+                      count=len(got))
     if got is None:
         return tr("got None: did the function return its result?")
     if not isinstance(got, np.ndarray):
@@ -224,7 +225,8 @@ def compare_values(expected, got, rtol=1e-5, atol=1e-6):
     if not np.allclose(g, e, rtol=rtol, atol=atol):
         diff = np.max(np.abs(g - e)) if g.size else 0.0
         show = lambda a: np.array2string(a, precision=6, threshold=8)  # noqa: E731
-        return tr("expected {expected}, got {got} (max difference {diff})", expected=show(e), got=show(g), diff=f"{diff:.3g}")
+        return tr("expected {expected}, got {got} (max difference {diff})", expected=show(e), got=show(g),
+                  diff=f"{diff:.3g}")
     return None
 
 

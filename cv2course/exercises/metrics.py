@@ -74,16 +74,11 @@ def _score_alone(got):
     return got
 
 
-def _kl(p, q):
-    p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1) / q), 0.0)))
-
-
 def _is_reversed(probs, splits=1):
+    """The Inception Score with each KL turned round: KL(p(y) ‖ p(y|x))."""
     probs = np.asarray(probs, np.float64)
     marginal = probs.mean(axis=0)
-    return float(np.exp(np.mean([_kl(marginal, row) for row in probs])))
+    return float(np.exp(np.mean([kl_divergence(marginal, row) for row in probs])))
 
 
 def _fd(mu1, sigma1, mu2, sigma2, mean_power=2, cross=2.0, root=True):
@@ -99,7 +94,7 @@ exercise("kl_divergence", kl_divergence, topic="metrics", cases=_distribution_pa
                   "nothing (0 · log 0 = 0), and the order of P and Q matters.", lang="en"),
                tr("Slide: D_KL(P‖Q) = Σ_x P(x) log(P(x)/Q(x)) with the natural log ln, the sum over the bins "
                   "where P(x) > 0.", lang="en")),
-         slips=(wrong("kl_swapped", lambda p, q: _kl(q, p),
+         slips=(wrong("kl_swapped", lambda p, q: kl_divergence(q, p),
                       tr("this is KL(Q‖P): P and Q are swapped; KL is not symmetric, P weighs the log-ratio",
                          lang="en")),
                 LOG2),
@@ -115,7 +110,7 @@ exercise("js_divergence", js_divergence, topic="metrics", cases=_distribution_pa
                           "scipy.spatial.distance.jensenshannon returns): return the divergence", lang="en")),
                 times("js_no_half", 2,
                       tr("your answer is the expected one × 2: the two KL terms are each weighted by ½", lang="en")),
-                wrong("js_symmetrised_kl", lambda p, q: 0.5 * (_kl(p, q) + _kl(q, p)),
+                wrong("js_symmetrised_kl", lambda p, q: 0.5 * (kl_divergence(p, q) + kl_divergence(q, p)),
                       tr("this is ½ (KL(P‖Q) + KL(Q‖P)), the symmetrised KL: JS compares each with the mixture "
                          "M = (P + Q)/2", lang="en")),
                 LOG2),

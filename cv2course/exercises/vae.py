@@ -37,10 +37,6 @@ def _kl_cases():
     return cases
 
 
-def _kl_per_unit(z_mean, z_log_var):
-    return -0.5 * (1 + np.asarray(z_log_var) - np.square(z_mean) - np.exp(z_log_var))
-
-
 exercise("reparameterize", reference=reparameterize, cases=_reparameterize_cases, hidden=_hidden_reparameterize,
          hint=(tr("The encoder gives the log-variance, not the standard deviation: turn it into σ first. The noise "
                   "ε is then scaled by σ and shifted by μ, element by element.", lang="en"),
@@ -63,12 +59,12 @@ exercise("vae_kl", reference=vae_kl, cases=_kl_cases, hidden=_hidden_kl,
          slips=(scaled("kl_mean_over_units", lambda m, lv: 1 / np.shape(m)[-1],
                        tr("your answer is the expected one ÷ latent_dim (× {factor}): you averaged over the latent "
                           "units; the KL sums them", lang="en")),
-                wrong("kl_missing_one", lambda m, lv: (_kl_per_unit(m, lv) + 0.5).sum(axis=-1),
+                wrong("kl_missing_one", lambda m, lv: np.asarray(vae_kl(m, lv)) + 0.5 * np.shape(m)[-1],
                       tr("the 1 inside −½ Σ_j (1 + log σ_j² − μ_j² − σ_j²) is missing: your answer is ½·latent_dim "
                          "too large", lang="en")),
-                wrong("kl_mean_over_batch", lambda m, lv: _kl_per_unit(m, lv).sum(axis=-1).mean(),
+                wrong("kl_mean_over_batch", lambda m, lv: np.mean(vae_kl(m, lv)),
                       tr("you averaged over the batch: return one KL per example, shape (batch,)", lang="en")),
-                wrong("kl_sum_over_batch", lambda m, lv: _kl_per_unit(m, lv).sum(),
+                wrong("kl_sum_over_batch", lambda m, lv: np.sum(vae_kl(m, lv)),
                       tr("you summed over the batch too: return one KL per example, shape (batch,)", lang="en"))),
          description="vae_kl(z_mean, z_log_var) -> per-example KL divergence to the standard normal prior, "
                      "shape (batch,).")

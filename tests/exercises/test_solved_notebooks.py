@@ -22,7 +22,8 @@ NOTEBOOKS = sorted(p.name for p in FOLDER.glob("*.ipynb"))
 
 
 def solved_cells(name):
-    """The notebook's code cells, each stub ``def f(...): raise NotImplementedError`` replaced by exercise f's reference."""
+    """The notebook's code cells, each stub ``def f(...): raise NotImplementedError`` replaced by the reference
+    of exercise f."""
     cells, stubs = [], 0
     for cell in nbformat.read(str(FOLDER / name), as_version=4).cells:
         if cell.cell_type != "code":
