@@ -250,17 +250,17 @@ def wgan_vs_gan(seed):
 
 
 @figure("wgan_samples", kind="image", lecture=WGAN_LECTURE,
-        caption="Samples after the same number of generator steps: GAN, WGAN (weight clipping, slow) and "
-                "WGAN-GP (gradient penalty), trained live; in quick mode the shipped demo DCGAN and WGAN-GP "
-                "(the titles say which).")
+        caption="Digits from the shipped demo DCGAN and WGAN-GP (3,000 generator steps each; the titles say "
+                "pretrained). Live, 300 steps on the digits are too few for WGAN with clipping (its samples are "
+                "still noise): the live comparison of WGAN and WGAN-GP is wgan_toy_progress, on a 2-D ring.")
 def wgan_samples(seed, pretrained=None):
-    """Live training in normal mode; ``pretrained`` (default: quick mode) shows the shipped demo
-    DCGAN and WGAN-GP instead (no weight-clipping WGAN is shipped)."""
+    """The shipped demo DCGAN and WGAN-GP unless ``pretrained=False`` (then GAN, WGAN and WGAN-GP trained
+    live on the digits for 300 generator steps: too few for WGAN; no weight-clipping WGAN is shipped)."""
     import matplotlib.pyplot as plt
 
     from cv2course.viz import image_grid
 
-    if _pretrained(pretrained, settings.QUICK):
+    if _pretrained(pretrained, True):
         panels = [(_demo(name)[0], f"{title}\npretrained demo, {_demo_steps(name)} steps")
                   for name, title in (("dcgan", "DCGAN (GAN loss)"), ("wgan_gp", "WGAN-GP"))]
     else:
@@ -273,6 +273,135 @@ def wgan_samples(seed, pretrained=None):
                   interpolation="nearest")
         ax.set_title(title, fontsize=10)
         ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+# --- 2-D ring toys (06 mode collapse, 07 WGAN): the package's models on points, trained live ------
+
+def _toy(kind, seed, steps, marks=(), **options):
+    """(model, Snapshots) of ``cv2course.experiments.toy2d`` ``kind`` trained for ``steps`` generator
+    steps with snapshots at ``marks``; cached per process like the digits runs."""
+    key = ("toy", kind, seed, settings.QUICK, steps, tuple(marks), tuple(sorted(options.items())))
+    if key not in _TRAINED:
+        from cv2course.experiments import toy2d
+        from cv2course.settings import set_seed
+
+        set_seed(seed)
+        model = toy2d.build(kind, seed=seed, **options)
+        _TRAINED[key] = (model, toy2d.train(model, steps, marks, n_points=settings.pick(1000, 100), seed=seed))
+    return _TRAINED[key]
+
+
+def _marks(steps, count):
+    """``count`` snapshot steps spread up to ``steps`` (the last is ``steps``)."""
+    return tuple(int(round(steps * (i + 1) / count)) for i in range(count))
+
+
+def _ring_panel(ax, points, title):
+    """Generated ``points`` (red) over the ring's 8 modes (grey circles)."""
+    from cv2course.experiments import toy2d
+
+    ax.scatter(*toy2d.ring_centres().T, s=90, facecolors="none", edgecolors="0.55", lw=1)
+    ax.scatter(*np.asarray(points).T, s=2, color="tab:red", alpha=0.4)
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[])
+    ax.set_title(title, fontsize=9)
+
+
+def _quick_note(steps):
+    from cv2course.i18n import tr
+
+    return tr(" (quick mode: {steps} steps, not meaningful)", steps=steps) if settings.QUICK else ""
+
+
+def ring_progress(rows, title=""):
+    """One row per run, one column per recorded step after 0: ``rows`` = [(name, Snapshots)] from
+    :func:`cv2course.experiments.toy2d.train`; each panel says how many of the 8 modes it covers."""
+    import matplotlib.pyplot as plt
+
+    from cv2course.experiments import toy2d
+    from cv2course.i18n import tr
+
+    columns = max(len(shots.steps) - 1 for _, shots in rows)
+    fig, axes = plt.subplots(len(rows), columns, figsize=(2.6 * columns, 2.9 * len(rows)), squeeze=False)
+    for r, (name, shots) in enumerate(rows):
+        for c in range(columns):
+            ax = axes[r, c]
+            if c + 1 >= len(shots.steps):
+                ax.axis("off")
+                continue
+            points = shots.points[c + 1]
+            _ring_panel(ax, points, tr("{name}\nstep {step}: {k} of 8 modes", name=name, step=shots.steps[c + 1],
+                                       k=toy2d.modes_covered(points)))
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+@figure("mode_collapse_sequence", kind="image", lecture="06_mode_collapse",
+        caption="Mode collapse as it happens: a standard GAN (non-saturating loss, close to Metz et al.'s 2017 toy "
+                "setting) trained on 8 Gaussians on a ring covers one mode at a time and hops between them as "
+                "training goes on; the same GAN whose discriminator also sees the batch's standard deviation "
+                "(Karras et al. 2018) spreads over all 8. The package's GAN with MLPs, trained live.")
+def mode_collapse_sequence(seed=0, steps=None):
+    """Rows: the collapsing GAN and the covering one; columns: the same noise vectors after increasing steps."""
+    from cv2course.experiments import toy2d
+    from cv2course.i18n import tr
+
+    steps = steps or settings.pick(2000, 4)
+    marks = _marks(steps, 4)
+    rows = [(tr("GAN"), _toy("gan", seed, steps, marks, **toy2d.COLLAPSING_GAN)[1]),
+            (tr("GAN, minibatch std"), _toy("gan", seed, steps, marks, **toy2d.COVERING_GAN)[1])]
+    return ring_progress(rows, tr("Trained on 8 Gaussians on a ring: the same noise after each step count")
+                         + _quick_note(steps))
+
+
+@figure("wgan_toy_progress", kind="image", lecture=WGAN_LECTURE,
+        caption="WGAN (weight clipping, c = 0.01) and WGAN-GP (λ = 10) with the same MLPs on 8 Gaussians on a "
+                "ring, trained live: both learn, WGAN more slowly (learning rates in "
+                "cv2course.experiments.toy2d.TOY_SETTINGS).")
+def wgan_toy_progress(seed=0, steps=None):
+    """Rows: WGAN and WGAN-GP; columns: the same noise vectors after increasing generator steps."""
+    from cv2course.experiments import toy2d
+    from cv2course.i18n import tr
+
+    steps = steps or settings.pick(2000, 4)
+    marks = _marks(steps, 4)
+    rows = [(tr("WGAN (clipping)"), _toy("wgan", seed, steps, marks, **toy2d.TOY_SETTINGS["wgan"])[1]),
+            (tr("WGAN-GP"), _toy("wgan_gp", seed, steps, marks, **toy2d.TOY_SETTINGS["wgan_gp"])[1])]
+    return ring_progress(rows, tr("The same networks and generator steps") + _quick_note(steps))
+
+
+def critic_toy(kind="wgan", clip_value=0.01, gp_weight=10.0, n_critic=5, steps=None, seed=0):
+    """Train a WGAN (``clip_value``) or WGAN-GP (``gp_weight``) with ``n_critic`` on the ring and draw its
+    critic's surface f(x) with the real modes and the generated points; returns the figure.
+
+    The notebook's widget calls this for each setting (not a registered figure: it has knobs)."""
+    import matplotlib.pyplot as plt
+
+    from cv2course.experiments import toy2d
+    from cv2course.i18n import tr
+
+    steps = steps or settings.pick(500, 3)
+    options = dict(n_critic=int(n_critic))
+    if kind == "wgan":
+        options["clip_value"] = float(clip_value)
+        setting = f"c = {clip_value:g}, n_critic = {int(n_critic)}"
+    else:
+        options["gp_weight"] = float(gp_weight)
+        setting = f"λ = {gp_weight:g}, n_critic = {int(n_critic)}"
+    model, shots = _toy(kind, seed, steps, (), **{**toy2d.TOY_SETTINGS[kind], **options})
+    xs, ys, scores = toy2d.critic_surface(model)
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
+    mesh = ax.contourf(xs, ys, scores, levels=20, cmap="RdBu_r")
+    fig.colorbar(mesh, ax=ax, label=tr("critic score f(x)"))
+    ax.scatter(*toy2d.ring_centres().T, s=90, facecolors="none", edgecolors="k", lw=1.2, label=tr("real modes"))
+    ax.scatter(*shots.points[-1].T, s=2, color="gold", alpha=0.6, label=tr("generated"))
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[])
+    ax.set_title(tr("{model} ({setting})\nafter {steps} generator steps", model="WGAN" if kind == "wgan" else "WGAN-GP",
+                    setting=setting, steps=steps) + ("\n" + _quick_note(steps).strip() if settings.QUICK else ""),
+                 fontsize=9)
+    ax.legend(loc="lower left", fontsize=7)
     fig.tight_layout()
     return fig
 
