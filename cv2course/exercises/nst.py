@@ -26,7 +26,8 @@ def _acts(seed, shapes):
 
 
 def _one_cases():
-    return [((a,), {}) for a in _acts(0, [(4, 4, 3), (3, 5, 8), (6, 2, 1), (2, 2, 16)])]
+    # the last is a batch of one image, (1, n_H, n_W, n_C): what a style transfer's extractor gives
+    return [((a,), {}) for a in _acts(0, [(4, 4, 3), (3, 5, 8), (6, 2, 1), (2, 2, 16), (1, 3, 4, 5)])]
 
 
 def _pair_cases():
@@ -65,7 +66,7 @@ def _n_C(a, *_):
 
 
 def _positions(a, *_):
-    return np.shape(a)[0] * np.shape(a)[1]
+    return int(np.prod(np.shape(a)[:-1]))  # n_H · n_W (a leading batch of one changes nothing)
 
 
 def _positions_gram(a):
