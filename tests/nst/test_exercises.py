@@ -75,3 +75,14 @@ NAMED = {
 def test_each_mistake_is_named(name, mistake):
     result = check(name, WRONG[name][mistake], verbose=False)
     assert NAMED[name][mistake] in {f.slip for f in result.failures}, result.message
+
+
+def test_a_keras_ops_gram_matrix_passes_on_numpy_cases():
+    """The notebook asks for keras.ops (differentiable in a style transfer); check() feeds it NumPy arrays."""
+    from keras import ops
+
+    def gram_ops(a):
+        A = ops.reshape(a, (-1, ops.shape(a)[-1]))
+        return ops.matmul(ops.transpose(A), A)
+
+    assert check("gram_matrix", gram_ops, verbose=False).passed
