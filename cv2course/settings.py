@@ -1,7 +1,9 @@
-"""Run-wide settings: quick mode, the data folder, seeds.
+"""Run-wide settings: quick mode, preview mode, the data folder, seeds.
 
 ``QUICK`` is read from ``CV2COURSE_QUICK`` at import and can be changed with
 :func:`set_quick` (the CLI's ``--quick``). Read it as ``settings.QUICK`` at call time.
+``PREVIEW`` (``cv2course figures --preview``, the README's first command) is quick mode except
+where :func:`pick` is given a ``preview`` value: the few figures a newcomer judges the package by.
 """
 import os
 import random
@@ -15,6 +17,7 @@ def _env_flag(name):
 
 
 QUICK = _env_flag("CV2COURSE_QUICK")
+PREVIEW = False
 
 
 def set_quick(on=True):
@@ -24,9 +27,24 @@ def set_quick(on=True):
     os.environ["CV2COURSE_QUICK"] = "1" if QUICK else "0"
 
 
-def pick(normal, quick):
-    """``quick`` in quick mode, else ``normal``: ``steps = pick(1000, 5)``."""
-    return quick if QUICK else normal
+def set_preview(on=True):
+    """Preview mode on or off for this process: quick mode plus the ``preview`` values of :func:`pick`.
+
+    Under ``CV2COURSE_QUICK=1`` from the environment (the tests) it stays plain quick mode, so the
+    README's preview command runs in the suite at quick-mode cost.
+    """
+    global PREVIEW
+    PREVIEW = bool(on) and not _env_flag("CV2COURSE_QUICK")
+    if on:
+        set_quick(True)
+
+
+def pick(normal, quick, preview=None):
+    """``quick`` in quick mode, else ``normal``: ``steps = pick(1000, 5)``; in preview mode ``preview``
+    when given (``steps = pick(80, 3, preview=40)``), else ``quick``."""
+    if not QUICK:
+        return normal
+    return preview if PREVIEW and preview is not None else quick
 
 
 def data_dir():

@@ -1,6 +1,7 @@
 """``cv2course figures -o DIR``: regenerate every slide figure, an index.html and a table of times.
 
-    cv2course figures --quick -o figures/
+    cv2course figures --preview -o figures/     # the README's first command: a few minutes, pictures worth a look
+    cv2course figures --quick -o figures/       # what CI runs: seconds per figure, thumbnails
     cv2course figures -o figures/
     cv2course figures -o figures/ --only nst_result gram_heatmap --seed 1
     cv2course figures --list
@@ -48,9 +49,12 @@ def output_folder(path):
 
 
 def run(args):
+    from cv2course import settings
     from cv2course.cli import writing
     from cv2course.figures import load_all, render
 
+    if args.preview:
+        settings.set_preview(True)
     specs = load_all()
     if args.list:
         for spec in specs.values():
@@ -95,4 +99,8 @@ def register(sub):
     p.add_argument("-o", "--output", metavar="DIR", help="output folder (created if missing); --out works too")
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures")
     p.add_argument("--list", action="store_true", help="list the figures and exit")
+    p.add_argument("--preview", action="store_true",
+                   help="quick mode, except that the pictures a first look judges (style transfer, texture "
+                        "synthesis, filter visualisations ...) get enough pixels and steps to be recognisable: "
+                        "about 3 minutes on 2 cores; with --quick or CV2COURSE_QUICK=1 it is plain quick mode")
     p.set_defaults(func=run)

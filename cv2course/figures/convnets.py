@@ -120,7 +120,7 @@ def activations(seed):
     from cv2course.featviz import channel_grid, layer_activations, strongest_channels
 
     layers = SHOW_LAYERS[:4]
-    image = sample_image("chelsea", size=settings.pick(224, 64))
+    image = sample_image("chelsea", size=settings.pick(224, 64, preview=160))
     acts = layer_activations(image, layers, extractor=_extractor(layers))
     fig, axes = plt.subplots(1, len(layers) + 1, figsize=(3.2 * (len(layers) + 1), 3.3))
     axes[0].imshow(image)
@@ -141,7 +141,7 @@ def _filter_rows(layers, seed, **options):
     from cv2course.data import sample_image
     from cv2course.featviz import visualize_filters
 
-    size, steps = settings.pick(64, 16), settings.pick(60, 3)
+    size, steps = settings.pick(64, 16, preview=48), settings.pick(60, 3, preview=25)
     extractor = _extractor(layers)
     # channels that respond to a photo at all: some channels of the bundled weights are silent everywhere
     acts = extractor(sample_image("chelsea", size=settings.pick(128, 32))[None])
@@ -207,7 +207,7 @@ def top_patches(seed):
     from cv2course.data import list_sample_images, resize_image, sample_image
     from cv2course.featviz import top_patches as find_patches
 
-    side = settings.pick(128, 32)
+    side = settings.pick(128, 32, preview=64)
     pool = []
     for name in list_sample_images():
         img = sample_image(name)

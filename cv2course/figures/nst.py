@@ -3,7 +3,9 @@
 Offline they use the bundled VGG16 and scikit-image's images (see
 :func:`cv2course.nst.examples.example_pair`; Tübingen and The Starry Night are used when
 copied into ``<data folder>/nst/``). Sizes and steps come from ``settings.pick`` so the
-whole set takes a few minutes on a 2-core CPU in normal mode and seconds in quick mode.
+whole set takes a few minutes on a 2-core CPU in normal mode and seconds in quick mode; in
+preview mode (the README's first command) the style transfer and the texture synthesis get
+enough pixels and steps to read as the painting and the texture, the rest stays small.
 """
 import warnings
 
@@ -44,8 +46,8 @@ def nst_result(seed):
     from cv2course import settings
     from cv2course.nst.examples import example_pair
 
-    content, style, names = example_pair(settings.pick(256, 48))
-    steps = settings.pick(80, 3)
+    content, style, names = example_pair(settings.pick(256, 48, preview=192))
+    steps = settings.pick(80, 3, preview=30)
     result = _transfer().run(content, style, steps=steps, verbose=0, seed=seed)
     # no wall time in the title: the same seed must give the same file
     return _show(_same_size([content, style, result.image]),
@@ -60,7 +62,7 @@ def nst_layers(seed):
     from cv2course import settings
     from cv2course.nst.examples import example_pair
 
-    content, _, _ = example_pair(settings.pick(128, 32))
+    content, _, _ = example_pair(settings.pick(128, 32, preview=96))
     layers = ["block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"]
     # a gray start rather than white noise: pixels a layer does not constrain stay gray instead of noisy
     rng = np.random.default_rng(seed)
@@ -68,7 +70,7 @@ def nst_layers(seed):
     images, titles = [content], ["content"]
     for layer in layers:
         st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init=start)
-        r = st.run(content, None, steps=settings.pick(60, 2), verbose=0, seed=seed)
+        r = st.run(content, None, steps=settings.pick(60, 2, preview=20), verbose=0, seed=seed)
         images.append(r.image)
         titles.append(layer)
     return _show(images, titles, size=2.6)
@@ -82,7 +84,7 @@ def texture_synthesis(seed):
     from cv2course import settings
     from cv2course.data import sample_image
 
-    size, steps = settings.pick(128, 32), settings.pick(80, 3)
+    size, steps = settings.pick(128, 32, preview=128), settings.pick(80, 3, preview=40)
     names = ["brick", "immunohistochemistry"]
     rng = np.random.default_rng(seed)
     # gray with faint noise: a white-noise start leaves colour speckles that 80 steps do not remove
@@ -114,7 +116,7 @@ def gram_heatmap(seed):
     layer = "block2_conv1"
     extractor = vgg_features([layer], arch=ARCH, weights=WEIGHTS)
     names = ["chelsea", "brick", "immunohistochemistry"]
-    images = [sample_image(name, size=settings.pick(128, 32)) for name in names]
+    images = [sample_image(name, size=settings.pick(128, 32, preview=128)) for name in names]
     # many channels are silent on any one image; show the ones these images use, in a fixed order
     mean = sum(a.mean(axis=(0, 1)) / max(a.mean(), 1e-12)
                for a in (layer_activations(img, [layer], extractor=extractor)[layer] for img in images))
@@ -141,7 +143,7 @@ def nst_variants(seed):
     from cv2course.data import sample_image
     from cv2course.nst.examples import example_pair
 
-    size, steps = settings.pick(128, 32), settings.pick(50, 2)
+    size, steps = settings.pick(128, 32, preview=96), settings.pick(50, 2, preview=15)
     content, style, names = example_pair(size)
     second = sample_image("gravel", size=size)
     runs = [("max pooling", {}, {}), ("average pooling", {"pooling": "avg"}, {}),

@@ -58,12 +58,54 @@ def test_the_named_figures_are_registered():
     assert named <= set(specs), sorted(named - set(specs))
 
 
-def test_every_figure_in_quick_mode_is_the_readme_command():
-    """Running every registered figure in quick mode is the README's main command, which
-    tests/test_readme.py runs literally (once: it takes minutes) and checks file by file."""
+def test_every_figure_in_preview_mode_is_the_readme_command():
+    """Every registered figure in preview mode is the README's main command, which
+    tests/test_readme.py runs literally (once, at quick-mode cost) and checks file by file."""
     from tests.test_readme import readme_commands
 
-    assert "cv2course figures --quick" in readme_commands()[0]
+    assert "cv2course figures --preview" in readme_commands()[0]
+
+
+@pytest.fixture
+def picked():
+    """A toy figure that records what ``settings.pick`` gives it; settings restored afterwards."""
+    import matplotlib.pyplot as plt
+
+    from cv2course import settings
+
+    seen = []
+
+    @figures.figure("toy_pick", kind="plot", caption="records settings.pick", lecture="99_test")
+    def toy_pick(seed):
+        seen.append((settings.pick("normal", "quick", preview="preview"), settings.pick("normal", "quick")))
+        return plt.figure()
+
+    quick = settings.QUICK
+    yield seen
+    figures.FIGURES.pop("toy_pick")
+    settings.set_preview(False)
+    settings.set_quick(quick)
+
+
+def test_preview_is_quick_mode_with_the_preview_values(tmp_path, picked, monkeypatch):
+    monkeypatch.delenv("CV2COURSE_QUICK", raising=False)
+    from cv2course import settings
+
+    settings.set_quick(False)
+    assert main(["figures", "-o", str(tmp_path / "normal"), "--only", "toy_pick"]) == 0
+    assert main(["figures", "--preview", "-o", str(tmp_path / "preview"), "--only", "toy_pick"]) == 0
+    assert picked == [("normal", "normal"), ("preview", "quick")]
+
+
+def test_preview_under_quick_from_the_environment_is_plain_quick(tmp_path, picked, monkeypatch):
+    """What the suite runs the README's command in: CV2COURSE_QUICK=1 wins over --preview."""
+    monkeypatch.setenv("CV2COURSE_QUICK", "1")
+    from cv2course import settings
+
+    settings.set_quick(True)
+    assert main(["figures", "--preview", "-o", str(tmp_path), "--only", "toy_pick"]) == 0
+    assert main(["--quick", "figures", "--preview", "-o", str(tmp_path), "--only", "toy_pick"]) == 0
+    assert picked == [("quick", "quick"), ("quick", "quick")]
 
 
 def test_an_existing_file_as_output_is_a_one_line_error(tmp_path, toy_figures, capsys):
