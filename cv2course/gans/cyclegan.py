@@ -34,147 +34,11 @@ from keras import ops
 from cv2course.checks import check_images, check_integer, check_positive, check_positive_int
 from cv2course.gans import cyclegan_networks  # noqa: F401  registers ReflectionPadding2D for load_model
 from cv2course.gans import losses as adversarial
+from cv2course.gans.image_pool import ImagePool
+from cv2course.gans.losses import (cycle_consistency_loss, cyclegan_discriminator_loss,
+                                  cyclegan_generator_loss, identity_loss)
+from cv2course.schedules import LinearDecay
 from cv2course.trainable import TrainableModel, adam
-from cv2course.pixel_losses import l1_loss
-
-
-def cycle_consistency_loss(real, reconstructed):
-    """L_cyc for one direction: E ‖F(G(x)) − x‖₁, the mean absolute difference over all elements
-    (per-replica mean; the paper's λ = 10 multiplies the sum of both directions)."""
-    return l1_loss(reconstructed, real)
-
-
-def identity_loss(real, mapped):
-    """L_identity for one generator: E ‖G(y) − y‖₁ — G should leave an image of its target
-    domain unchanged (mean absolute difference; weight λ_id · λ = 0.5 · 10 in the paper)."""
-    return l1_loss(mapped, real)
-
-
-def generator_adversarial_loss(fake_logits, loss="least_squares"):
-    """The generator's adversarial term on D's scores of its fakes. For least squares this is the
-    paper's E (D(G(x)) − 1)², i.e. twice ``gans.losses``' ½-convention LSGAN generator loss."""
-    name = adversarial.canonical_loss_name(loss)
-    value = adversarial.generator_loss(name, fake_logits)
-    return 2.0 * value if name == "least_squares" else value
-
-
-def discriminator_adversarial_loss(real_logits, fake_logits, loss="least_squares"):
-    """½ E (D(y) − 1)² + ½ E D(G(x))² for least squares (the authors' code halves D's objective)."""
-    return adversarial.discriminator_loss(loss, real_logits, fake_logits)
-
-
-@keras.saving.register_keras_serializable(package="cv2course")
-class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """Constant, then linear to zero: lr(t) = lr₀ · clip(1 − (t − constant_steps) / decay_steps, 0, 1).
-
-    The paper trains 100 epochs at 2e-4 and decays linearly to 0 over the next 100
-    (``constant_steps = decay_steps = 100 · steps_per_epoch``). ``t`` is the optimizer's
-    step counter, so a resumed optimizer continues where it stopped.
-    """
-
-    def __init__(self, initial_learning_rate=2e-4, constant_steps=0, decay_steps=1):
-        check_positive(initial_learning_rate, "initial_learning_rate")
-        check_positive(constant_steps, "constant_steps", allow_zero=True, integer=True)
-        check_positive(decay_steps, "decay_steps", integer=True)
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.constant_steps = int(constant_steps)
-        self.decay_steps = int(decay_steps)
-
-    def __call__(self, step):
-        t = ops.cast(step, "float32")
-        frac = 1.0 - (t - float(self.constant_steps)) / float(self.decay_steps)
-        return self.initial_learning_rate * ops.clip(frac, 0.0, 1.0)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "constant_steps": self.constant_steps,
-                "decay_steps": self.decay_steps}
-
-
-@keras.saving.register_keras_serializable(package="cv2course")
-class ImagePool(keras.layers.Layer):
-    """A history of generated images (Shrivastava et al. 2017; CycleGAN §4 with capacity 50).
-
-    ``pool(fakes)`` returns, image by image: while fewer than ``capacity`` images are stored,
-    the image itself (and stores it); once full, with probability ½ a uniformly chosen
-    stored image (which the new image replaces), else the image itself. The draws are
-    stateless functions of ``(seed, step)`` with ``step`` counting calls, so a seeded pool
-    is reproducible. Under a ``tf.distribute`` strategy the replicas gather the global
-    batch, run the same pool on it and keep their own slice, so the pool (and training)
-    is the same as on one device. Its state is saved with the model.
-    """
-
-    def __init__(self, capacity=50, seed=0, **kwargs):
-        super().__init__(**kwargs)
-        self.capacity = check_positive_int(capacity, "capacity", allow_zero=True)
-        self.seed = check_integer(seed, "seed")
-
-    def build(self, input_shape):
-        image_shape = tuple(input_shape[1:])
-        if len(image_shape) != 3 or None in image_shape:
-            raise ValueError(f"ImagePool needs a fixed image shape (H, W, C), got {image_shape}")
-        # Every replica computes the same update, so keeping the first replica's is exact.
-        self.images = self.add_weight(shape=(max(self.capacity, 1),) + image_shape, initializer="zeros",
-                                      trainable=False, aggregation="only_first_replica", name="images")
-        self.count = self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
-                                     aggregation="only_first_replica", name="count")
-        self.step = self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
-                                    aggregation="only_first_replica", name="step")
-        self.built = True
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def call(self, images):
-
-        images = tf.stop_gradient(tf.cast(images, self.images.dtype))
-        if self.capacity == 0:
-            return images
-        ctx = tf.distribute.get_replica_context()
-        if ctx is None or ctx.num_replicas_in_sync == 1:
-            return self._query(images)
-        sizes = ctx.all_gather(tf.shape(images)[:1], axis=0)
-        everything = ctx.all_gather(images, axis=0)
-        start = tf.reduce_sum(sizes[:ctx.replica_id_in_sync_group])
-        mine = self._query(everything)[start:start + tf.shape(images)[0]]
-        return tf.ensure_shape(mine, images.shape)
-
-    def _query(self, images):
-
-        n = tf.shape(images)[0]
-        step = tf.cast(self.step.value, tf.int32)
-        # Philox named explicitly: the default algorithm may differ under XLA.
-        u = tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=tf.stack([self.seed, 2 * step]), alg="philox")
-        slot = tf.random.stateless_uniform(tf.reshape(n, (1,)), seed=tf.stack([self.seed, 2 * step + 1]),
-                                           maxval=self.capacity, dtype=tf.int32, alg="philox")
-
-        def one(i, pool, count, out):
-            image = images[i]
-
-            def store():
-                return tf.tensor_scatter_nd_update(pool, [[count]], image[None]), count + 1, image
-
-            def swap():
-                j = slot[i]
-                return tf.tensor_scatter_nd_update(pool, [[j]], image[None]), count, pool[j]
-
-            def keep():
-                return pool, count, image
-
-            pool, count, returned = tf.cond(count < self.capacity, store,
-                                            lambda: tf.cond(u[i] < 0.5, swap, keep))
-            return i + 1, pool, count, out.write(i, returned)
-
-        out = tf.TensorArray(images.dtype, size=n, element_shape=images.shape[1:])
-        _, pool, count, out = tf.while_loop(lambda i, *_: i < n, one,
-                                            (tf.constant(0), tf.convert_to_tensor(self.images.value),
-                                             tf.cast(self.count.value, tf.int32), out))
-        self.images.assign(pool)
-        self.count.assign(count)
-        self.step.assign(step + 1)
-        return tf.reshape(out.stack(), tf.shape(images))
-
-    def get_config(self):
-        return {**super().get_config(), "capacity": self.capacity, "seed": self.seed}
 
 
 def _split(batch, parts):
@@ -298,8 +162,8 @@ class CycleGAN(TrainableModel):
             idt = ops.zeros((), "float32")
         cycled_x = self.generator_f(fake_y, training=training)
         cycled_y = self.generator_g(fake_x, training=training)
-        adv = (generator_adversarial_loss(self.discriminator_y(fake_y, training=training), self.adversarial_loss)
-               + generator_adversarial_loss(self.discriminator_x(fake_x, training=training), self.adversarial_loss))
+        adv = (cyclegan_generator_loss(self.discriminator_y(fake_y, training=training), self.adversarial_loss)
+               + cyclegan_generator_loss(self.discriminator_x(fake_x, training=training), self.adversarial_loss))
         cyc = cycle_consistency_loss(x, cycled_x) + cycle_consistency_loss(y, cycled_y)
         total = adv + self.lambda_cycle * cyc + self.lambda_identity * self.lambda_cycle * idt
         terms = {"g_loss": total, "adversarial_loss": adv, "cycle_loss": cyc, "identity_loss": idt}
@@ -309,8 +173,8 @@ class CycleGAN(TrainableModel):
         """½ E (D(real) − 1)² + ½ E D(fake)² for D_X and D_Y (real and fake scored in one call each)."""
         real_x, fake_x = _split(self.discriminator_x(ops.concatenate([x, fake_x]), training=training), 2)
         real_y, fake_y = _split(self.discriminator_y(ops.concatenate([y, fake_y]), training=training), 2)
-        return {"d_x_loss": discriminator_adversarial_loss(real_x, fake_x, self.adversarial_loss),
-                "d_y_loss": discriminator_adversarial_loss(real_y, fake_y, self.adversarial_loss)}
+        return {"d_x_loss": cyclegan_discriminator_loss(real_x, fake_x, self.adversarial_loss),
+                "d_y_loss": cyclegan_discriminator_loss(real_y, fake_y, self.adversarial_loss)}
 
     def _inputs(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)

@@ -20,6 +20,9 @@ least_squares      ½ E (l_r − 1)² + ½ E l_f²                         ½ E 
 ``minimax`` and ``non_saturating`` are Goodfellow et al. (2014); ``wasserstein`` Arjovsky et
 al. (2017); ``hinge`` Lim & Ye (2017) / Miyato et al. (2018); ``least_squares`` Mao et al.
 (2017) with a = 0, b = c = 1.
+
+Below them, the losses of two models built on these: CycleGAN's (cycle consistency, identity,
+and its least-squares convention) and the semi-supervised GAN's on Salimans et al.'s K logits.
 """
 import collections
 
@@ -278,3 +281,81 @@ def _assign_clipped(variables, c):
 
     tf_vars = [v.value if isinstance(v, keras.Variable) else v for v in variables]
     tf.__internal__.distribute.interim.maybe_merge_call(update, tf.distribute.get_strategy(), tf_vars)
+
+
+# --- CycleGAN (Zhu et al. 2017) -------------------------------------------------------------
+
+def cycle_consistency_loss(real, reconstructed):
+    """L_cyc for one direction: E ‖F(G(x)) − x‖₁, the mean absolute difference over all elements
+    (per-replica mean; the paper's λ = 10 multiplies the sum of both directions)."""
+    from cv2course.pixel_losses import l1_loss
+
+    return l1_loss(reconstructed, real)
+
+
+def identity_loss(real, mapped):
+    """L_identity for one generator: E ‖G(y) − y‖₁ — G should leave an image of its target
+    domain unchanged (mean absolute difference; weight λ_id · λ = 0.5 · 10 in the paper)."""
+    from cv2course.pixel_losses import l1_loss
+
+    return l1_loss(mapped, real)
+
+
+def cyclegan_generator_loss(fake_logits, loss="least_squares"):
+    """CycleGAN's generator adversarial term on D's scores of its fakes. For least squares this is
+    the paper's E (D(G(x)) − 1)², i.e. twice the ½-convention LSGAN generator loss above."""
+    name = canonical_loss_name(loss)
+    value = generator_loss(name, fake_logits)
+    return 2.0 * value if name == "least_squares" else value
+
+
+def cyclegan_discriminator_loss(real_logits, fake_logits, loss="least_squares"):
+    """½ E (D(y) − 1)² + ½ E D(G(x))² for least squares (the authors' code halves D's objective)."""
+    return discriminator_loss(loss, real_logits, fake_logits)
+
+
+# --- Semi-supervised GAN on K logits (Salimans et al. 2016) -----------------------------------
+# The discriminator outputs K class logits l₁ … l_K (no "fake" output): softmax(l) gives the
+# classes, D(x) = Z/(Z + 1) with Z = Σ_k exp l_k whether x is real; the unsupervised terms are the
+# GAN losses above on the real/fake logit LSE(l) = log Z.
+
+def sgan_log_real_probability(logits):
+    """log D(x) with D(x) = Z / (Z + 1), Z = Σ_k exp l_k: log D = −log(1 + 1/Z) = −softplus(−LSE(l))."""
+    ops = _ops()
+    return -ops.softplus(-ops.logsumexp(_scores(logits, "logits"), axis=-1))
+
+
+def sgan_supervised_loss(logits, labels):
+    """−E log softmax(l(x))_y: cross-entropy of the K-class classifier on labelled examples."""
+    ops = _ops()
+    return ops.mean(ops.sparse_categorical_crossentropy(ops.cast(labels, "int32"), _scores(logits, "logits"),
+                                                        from_logits=True))
+
+
+def sgan_unsupervised_discriminator_loss(real_logits, fake_logits):
+    """−E_x log D(x) − E_z log(1 − D(G(z))) with D = Z/(Z + 1) = σ(LSE l): the GAN's
+    discriminator loss on the real/fake logit LSE(l)."""
+    ops = _ops()
+    return minimax_discriminator_loss(ops.logsumexp(_scores(real_logits, "real_logits"), axis=-1),
+                                      ops.logsumexp(_scores(fake_logits, "fake_logits"), axis=-1))
+
+
+def sgan_non_saturating_generator_loss(fake_logits):
+    """−E_z log D(G(z)) with D = Z/(Z + 1) = σ(LSE l): the GAN's non-saturating loss on LSE(l)."""
+    return non_saturating_generator_loss(_ops().logsumexp(_scores(fake_logits, "fake_logits"), axis=-1))
+
+
+def feature_matching_loss(real_features, fake_features):
+    """Salimans et al. §3.1: ‖E_x f(x) − E_z f(G(z))‖², the squared L2 distance between the batch
+    means of the discriminator's hidden features of real and generated images."""
+    ops = _ops()
+    real = ops.mean(_scores(real_features, "real_features"), axis=0)
+    fake = ops.mean(_scores(fake_features, "fake_features"), axis=0)
+    return ops.sum(ops.square(real - fake))
+
+
+def classification_accuracy(logits, labels):
+    """Fraction of examples whose arg-max class is the label."""
+    ops = _ops()
+    predicted = ops.argmax(_scores(logits, "logits"), axis=-1)
+    return ops.mean(ops.cast(ops.equal(predicted, ops.cast(labels, "int32")), "float32"))

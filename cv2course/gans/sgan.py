@@ -35,9 +35,9 @@ from cv2course.distribute import global_batch_mean
 from cv2course.gans import dcgan_networks
 from cv2course.gans.sampling import float32, sample_z
 from cv2course.gans.sgan_data import labelled_subset, semi_supervised_dataset  # noqa: F401  (the model's data)
-from cv2course.gans.sgan_losses import (classification_accuracy, feature_matching_loss,  # noqa: F401
-                                        log_real_probability, non_saturating_generator_loss, supervised_loss,
-                                        unsupervised_discriminator_loss)
+from cv2course.gans.losses import (classification_accuracy, feature_matching_loss, sgan_non_saturating_generator_loss,
+                                  sgan_supervised_loss, sgan_unsupervised_discriminator_loss)
+from cv2course.gans.losses import sgan_log_real_probability as log_real_probability  # noqa: F401  (notebook 10)
 from cv2course.gans.sgan_networks import sgan_discriminator
 from cv2course.gans.gan import DCGAN_OPTIMIZERS, LEGACY_OPTIMIZER_NAMES
 from cv2course.trainable import TrainableModel, deserialize
@@ -167,8 +167,8 @@ class SemiSupervisedGAN(TrainableModel):
         fake = tf.stop_gradient(G(self.sample_z(unlabelled, 0), training=True))
         with tf.GradientTape() as tape:
             (l_lab, _), (l_unl, _), (l_fake, _) = self.score(labelled, unlabelled, fake, training=True)
-            sup = supervised_loss(l_lab, labels)                         # −E log p(y | x, y ≤ K)
-            unsup = unsupervised_discriminator_loss(l_unl, l_fake)       # −E log D(x) − E log(1 − D(G(z)))
+            sup = sgan_supervised_loss(l_lab, labels)                         # −E log p(y | x, y ≤ K)
+            unsup = sgan_unsupervised_discriminator_loss(l_unl, l_fake)       # −E log D(x) − E log(1 − D(G(z)))
             d_loss = sup + self.unsupervised_weight * unsup
         self.descend(d_opt, tape, d_loss, D.trainable_variables)
         # Generator: feature matching (§3.1) or non-saturating, against the updated discriminator.
@@ -181,7 +181,7 @@ class SemiSupervisedGAN(TrainableModel):
                                                global_batch_mean(f_fake))
             else:                                                           # −E log D(G(z))
                 (l_fake, _), = self.score(fake, training=True)
-                g_loss = non_saturating_generator_loss(l_fake)
+                g_loss = sgan_non_saturating_generator_loss(l_fake)
         self.descend(g_opt, tape, g_loss, G.trainable_variables)
         return self.record({"d_loss": d_loss, "supervised_loss": sup, "unsupervised_loss": unsup,
                             "g_loss": g_loss, "accuracy": classification_accuracy(l_lab, labels)})
@@ -194,7 +194,7 @@ class SemiSupervisedGAN(TrainableModel):
         logits = float32(logits)
         # Weighted by the batch size, so that a short last batch counts per example.
         n = tf.cast(tf.shape(logits)[0], tf.float32)
-        self.record({"supervised_loss": supervised_loss(logits, y), "accuracy": classification_accuracy(logits, y)},
+        self.record({"supervised_loss": sgan_supervised_loss(logits, y), "accuracy": classification_accuracy(logits, y)},
                     sample_weight=n)
         return {name: self.trackers[name].result() for name in ("supervised_loss", "accuracy")}
 
@@ -204,29 +204,6 @@ class SemiSupervisedGAN(TrainableModel):
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "unsupervised_weight": self.unsupervised_weight, "generator_objective": self.generator_objective,
                 "seed": self.seed}
-
-
-@keras.saving.register_keras_serializable(package="cv2course")
-class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """Salimans et al.'s schedule (their CIFAR-10 code): the learning rate held for the first
-    ``1 − decay_fraction`` of ``total_steps``, then decayed linearly to 0 at ``total_steps``."""
-
-    def __init__(self, learning_rate, total_steps, decay_fraction=1 / 3):
-        self.learning_rate = float(check_positive(learning_rate, "learning_rate"))
-        self.total_steps = int(check_positive(total_steps, "total_steps", integer=True))
-        self.decay_fraction = float(decay_fraction)
-        if not 0 < self.decay_fraction <= 1:
-            raise ValueError(f"decay_fraction must be in (0, 1], got {decay_fraction!r}")
-
-    def __call__(self, step):
-        step = ops.cast(step, "float32")
-        decay_steps = max(self.decay_fraction * self.total_steps, 1.0)
-        factor = ops.clip((self.total_steps - step) / decay_steps, 0.0, 1.0)
-        return self.learning_rate * factor
-
-    def get_config(self):
-        return {"learning_rate": self.learning_rate, "total_steps": self.total_steps,
-                "decay_fraction": self.decay_fraction}
 
 
 def __getattr__(name):

@@ -6,9 +6,10 @@ import tensorflow as tf
 
 from cv2course.checks import check_images, check_positive
 from cv2course.data.pipelines import finish_pipeline
-from cv2course.gans.sgan import ConstantThenLinearDecay, SemiSupervisedGAN
+from cv2course.gans.sgan import SemiSupervisedGAN
 from cv2course.gans.sgan_data import labelled_subset, semi_supervised_dataset
 from cv2course.gans.sgan_networks import sgan_discriminator
+from cv2course.schedules import LinearDecay
 
 
 def labelled_only_classifier(discriminator, labelled_images, labels, steps=300, batch_size=64, learning_rate=2e-4,
@@ -70,7 +71,7 @@ def run_sgan_experiment(n_labelled=100, epochs=None, image_size=16, batch_size=6
     total = int(epochs) * (len(train_x) // batch_size)
 
     def schedule():
-        return ConstantThenLinearDecay(learning_rate, total)
+        return LinearDecay.over_last(learning_rate, total)
 
     model = SemiSupervisedGAN(image_size=image_size, base_filters=base_filters, latent_dim=latent_dim, seed=seed,
                               unsupervised_weight=unsupervised_weight, input_noise=input_noise,
