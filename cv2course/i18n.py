@@ -7,16 +7,20 @@ Every text a student or an instructor reads goes through :func:`tr`::
 
 The English text is the key; ``cv2course/locale/es.json`` maps it to the Spanish text, with the
 same ``{placeholders}``. A message missing from the catalogue falls back to English. The
-language is, in order: :func:`set_language`, ``CV2COURSE_LANG``, English.
+language is, in order: :func:`speaking` (this thread, e.g. one graded notebook), :func:`set_language`,
+``CV2COURSE_LANG``, English.
 """
+import contextlib
 import functools
 import json
 import os
+import threading
 from pathlib import Path
 
 LANGUAGES = ("en", "es")
 _LOCALE_DIR = Path(__file__).parent / "locale"
 _chosen = None
+_thread = threading.local()
 
 
 def check_language(lang):
@@ -34,8 +38,30 @@ def set_language(lang):
     os.environ["CV2COURSE_LANG"] = _chosen
 
 
+@contextlib.contextmanager
+def speaking(lang):
+    """Within the block, this thread's messages are in ``lang`` (None: no change)."""
+    before = getattr(_thread, "lang", None)
+    _thread.lang = check_language(lang) if lang else before
+    try:
+        yield
+    finally:
+        _thread.lang = before
+
+
+def in_report_language(render):
+    """Decorate ``render(report, ...)`` so that it speaks the report's language (``report["lang"]``)."""
+    @functools.wraps(render)
+    def wrapper(report, *args, **kwargs):
+        with speaking(report.get("lang")):
+            return render(report, *args, **kwargs)
+    return wrapper
+
+
 def language():
-    """The current language: :func:`set_language`, else ``$CV2COURSE_LANG``, else "en"."""
+    """The current language: :func:`speaking`, :func:`set_language`, ``$CV2COURSE_LANG``, else "en"."""
+    if getattr(_thread, "lang", None):
+        return _thread.lang
     if _chosen:
         return _chosen
     env = os.environ.get("CV2COURSE_LANG", "").strip().lower()

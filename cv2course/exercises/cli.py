@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from cv2course.exercises.grading.student_view import MARKS, RUN_EVENTS
+from cv2course.i18n import in_report_language, tr
 
 
 def _parse(args):
@@ -90,25 +91,28 @@ def _print_report(report, out=sys.stdout):
     print(f"score: {report['score']:g} / {report['max_score']:g}", file=out)
 
 
+@in_report_language
 def feedback_text(report):
-    """The student's feedback: the score, and per exercise what failed with the hint (hidden cases by number)."""
+    """The student's feedback, in the notebook's language: the score, and per exercise what failed with the
+    hint (hidden cases by number)."""
     from cv2course.exercises import core
     from cv2course.exercises.grading.student_view import public_message
 
     lines = [f"# {Path(report['notebook']).name}: {report['score']:g} / {report['max_score']:g}", ""]
     if report.get("error"):
-        lines += [f"The grader could not grade this notebook: {report['error']}", ""]
+        lines += [tr("The grader could not grade this notebook: {error}", error=report["error"]), ""]
     for name, entry in report["exercises"].items():
         lines.append(f"- {MARKS.get(entry['status'], '?')} **{name}** {entry['points']:g}/{entry['max_points']:g}: "
-                     f"{entry['status']}" + ("" if entry["status"] == "passed" else f" — {public_message(entry)}"))
+                     f"{tr(entry['status'])}" + ("" if entry["status"] == "passed" else f" — {public_message(entry)}"))
         if entry["status"] != "passed":
             try:
-                lines.append(f"  - hint: {core.get(name).hint}")
+                lines.append(f"  - {tr('hint:')} {core.get(name).hint}")
             except ValueError:
                 pass
     timeouts = [e for e in report["events"] if e.get("event") in RUN_EVENTS]
     if timeouts:
-        lines += ["", "While the notebook ran:"] + [f"- cell {e.get('cell')}: {e.get('message')}" for e in timeouts]
+        lines += ["", tr("While the notebook ran") + ":"]
+        lines += [f"- {tr('cell {cell}: {detail}', cell=e.get('cell'), detail=e.get('message'))}" for e in timeouts]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 
 from cv2course.exercises.grading.student_view import MARKS, RUN_EVENTS, public_message
-from cv2course.i18n import tr
+from cv2course.i18n import in_report_language, tr
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }
 table { border-collapse: collapse; width: 100%; }
@@ -28,6 +28,7 @@ def _hint(name):
         return ""
 
 
+@in_report_language
 def feedback_html(report):
     """The HTML page for one grader report (a str)."""
     e = html.escape

@@ -101,7 +101,7 @@ from cv2course.exercises.grading import assignments as assignment_specs
 from cv2course.exercises.grading import protocol, sandbox, wire
 from cv2course.exercises.grading.budget import RunBudget
 from cv2course.exercises.grading.results import collect
-from cv2course.i18n import tr
+from cv2course.i18n import check_language, speaking, tr
 
 DEFAULT_MEMORY = 4 * 2 ** 30
 SETUP_TIMEOUT = 300.0
@@ -240,13 +240,33 @@ def terminate_all():
         _terminate(proc)
 
 
-def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DEFAULT_MEMORY, cpu_time=None,
-          seed=None, quick=True, landlock=True, processes=sandbox.DEFAULT_PROCESSES):
-    """Grade one notebook; return the report (see the module docstring and ``cv2course grade --help``).
+def run_language(notebook, lang=None):
+    """The language of a run's messages and feedback: ``lang`` (``--lang``), else ``$CV2COURSE_LANG``, else the
+    notebook's own (``metadata.cv2course.lang``, set in the Spanish notebooks), else English."""
+    if lang:
+        return check_language(lang)
+    if os.environ.get("CV2COURSE_LANG", "").strip():
+        return check_language(os.environ["CV2COURSE_LANG"])
+    meta = read_notebook(notebook).metadata.get("cv2course", {})
+    return check_language(meta.get("lang") or "en")
+
+
+def grade(notebook, assignment=None, lang=None, **options):
+    """Grade one notebook; return the report (see the module docstring and ``cv2course grade --help``), its
+    messages in the run's language (:func:`run_language`), which the report records as ``lang``.
 
     ``assignment``: a released assignment name, an :class:`assignments.Assignment`, a JSON
     spec path, or None to infer it from the notebook's file name.
     """
+    lang = run_language(notebook, lang)
+    with speaking(lang):
+        report = _grade(notebook, assignment, lang, **options)
+    report["lang"] = lang
+    return report
+
+
+def _grade(notebook, assignment, lang, timeout=60.0, total_timeout=None, memory=DEFAULT_MEMORY, cpu_time=None,
+           seed=None, quick=True, landlock=True, processes=sandbox.DEFAULT_PROCESSES):
     if sys.platform != "linux":
         raise OSError(f"cv2course grade sandboxes runs with Linux features (subreaper, rlimits, Landlock); "
                       f"on {sys.platform}, run it in a Linux container (see the README)")
@@ -287,7 +307,7 @@ def grade(notebook, assignment=None, timeout=60.0, total_timeout=None, memory=DE
         limits = sandbox.kernel_limits(folder, memory, int(np.ceil(cpu_time)), processes, budget, user, landlock,
                                        temp_root)
         protocol.write(limits, folder.limits)
-        env = sandbox.kernel_env(folder.scratch, quick)
+        env = {**sandbox.kernel_env(folder.scratch, quick), "CV2COURSE_LANG": lang}
         spec = protocol.RunSpec(
             env=env, cells=cells, timeout=timeout, total_timeout=total_timeout, setup_timeout=SETUP_TIMEOUT,
             grace=min(10.0, max(2.0, timeout)), preload=_preload(assignment, cells),

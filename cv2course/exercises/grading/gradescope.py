@@ -23,12 +23,13 @@ import zipfile
 from pathlib import Path
 
 from cv2course.exercises.grading.student_view import hidden_case_failed, public_message
-from cv2course.i18n import tr
+from cv2course.i18n import in_report_language, tr
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 ROOT_VARIABLE = "CV2COURSE_AUTOGRADER_ROOT"
 
 
+@in_report_language
 def results_json(report):
     """Gradescope's results dict for one grader report."""
     tests = []

@@ -1,0 +1,51 @@
+"""The grader speaks the notebook's language: --lang or CV2COURSE_LANG choose, else the notebook's metadata."""
+import nbformat
+import pytest
+
+from cv2course import i18n
+from cv2course.exercises.cli import feedback_text
+from cv2course.exercises.grading import feedback_html, gradescope
+from cv2course.exercises.grading.grader import run_language
+
+
+@pytest.fixture
+def notebooks(tmp_path, monkeypatch):
+    monkeypatch.delenv("CV2COURSE_LANG", raising=False)
+    monkeypatch.setattr(i18n, "_chosen", None)
+    paths = {}
+    for lang in ("es", None):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+        if lang:
+            nb.metadata["cv2course"] = {"lang": lang}
+        paths[lang] = tmp_path / f"{lang or 'plain'}.ipynb"
+        nbformat.write(nb, str(paths[lang]))
+    return paths
+
+
+def test_the_notebook_language_is_the_default_and_lang_or_the_environment_choose(notebooks, monkeypatch):
+    assert run_language(notebooks["es"]) == "es" and run_language(notebooks[None]) == "en"
+    assert run_language(notebooks["es"], "en") == "en"
+    monkeypatch.setenv("CV2COURSE_LANG", "en")
+    assert run_language(notebooks["es"]) == "en"
+    with pytest.raises(ValueError, match="lang must be one of"):
+        run_language(notebooks["es"], "fr")
+
+
+def _report(lang):
+    return {"notebook": "s/ana.ipynb", "assignment": "nst", "score": 0, "max_score": 1, "lang": lang,
+            "exercises": {"gram_matrix": {"status": "failed", "points": 0, "max_points": 1,
+                                          "message": "case 1 (x): expected 1, got 4"}},
+            "flags": [], "events": [], "sandbox": {"seconds": 1.0}, "error": "boom"}
+
+
+def test_feedback_files_speak_the_report_language_whatever_the_process_speaks():
+    spanish = i18n.catalogue("es")
+    for message in ("hint:", "The grader could not grade this notebook: {error}"):
+        assert spanish.get(message), f"no Spanish text for {message!r}"
+    es, en = feedback_text(_report("es")), feedback_text(_report("en"))
+    assert spanish["hint:"] in es and "hint:" not in es and "hint:" in en
+    assert spanish["The grader could not grade this notebook: {error}"].format(error="boom") in es
+    assert spanish["hint:"] in feedback_html.feedback_html(_report("es"))
+    assert "hint:" in feedback_html.feedback_html(_report("en"))
+    assert gradescope.results_json(_report("es"))["output"] != gradescope.results_json(_report("en"))["output"]
+    assert i18n.language() == "en"  # the process itself did not switch
