@@ -3,6 +3,7 @@
     nice python benchmarks/nst.py --data /work/shared/data/nst \\
         [--pairs chelsea:immunohistochemistry astronaut:gravel] [--size 256] [--adam-steps 300] [--seed 0]
     nice python benchmarks/nst.py --data /work/shared/data/nst --equal-time    # the default's question
+    nice python benchmarks/nst.py --data /work/shared/data/nst --stylize       # stylize before -> after
 
 ``--equal-time`` asks what ``cv2course stylize`` should do by default, with its own loss (the
 ``"course"`` preset, 100 L-BFGS steps): it runs one size for 100 steps (time t1), coarse to fine
@@ -247,6 +248,58 @@ def equal_time_pair(content_spec, style_spec, args):
     return rows
 
 
+# stylize's course preset as it was when issue 25 measured 79.6 s (2 December): 100 L-BFGS steps, SciPy's
+# default 10 correction pairs, no XLA, from the content image.
+STYLIZE_BEFORE = dict(steps=100, lbfgs_maxcor=10, lbfgs_ftol=0.0, init="content", jit_compile=False)
+
+
+def stylize_table(pairs, args):
+    """``cv2course stylize``'s work (the course preset, a fresh StyleTransfer, so tracing and any XLA
+    compile count) before -> after on each pair, interleaved: wall s, CPU s (all threads), final loss."""
+    import os
+
+    import numpy as np
+
+    from cv2course import fastpath, settings
+    from cv2course.nst import StyleTransfer
+    from cv2course.nst.images import load_input
+    from cv2course.nst.presets import preset
+
+    size, before = args.size, dict(STYLIZE_BEFORE)
+    if settings.QUICK:  # CI: a few steps at 64 px, the same code paths
+        size, before["steps"] = 64, 3
+    after = {"steps": before["steps"]} if settings.QUICK else {}
+    identity = fastpath.cpu_identity()
+    print(f"stylize, course preset, {size} px; CPU {identity['model']} ({identity['cores']} cores); "
+          f"load average at start {os.getloadavg()[0]:.1f}")
+    now = {k: v for k, v in preset("course").items() if "layers" not in k}
+    print(f"before: {before}; after: the preset now ({now}, jit_compile chosen by cv2course.fastpath)")
+    extractor = StyleTransfer.from_preset("course").extractor  # one VGG for all runs (built once, as in stylize)
+    rows = []
+    for content_spec, style_spec in pairs:
+        c, s = load_input(content_spec, size, "content"), load_input(style_spec, size, "style")
+        result = {}
+        for name, kwargs in (("before", before), ("after", after)):
+            st = StyleTransfer.from_preset("course", extractor=extractor, size=None)
+            t0, c0 = time.perf_counter(), time.process_time()
+            r = st.run(c, s, verbose=0, seed=args.seed, **kwargs)
+            result[name] = (time.perf_counter() - t0, time.process_time() - c0, r.final_loss,
+                            r.history["step"][-1], r.history["evaluations"][-1])
+        names = " + ".join(Path(str(x)).stem for x in (content_spec, style_spec))
+        rows.append((f"{names} {c.shape[1]}x{c.shape[0]}", result))
+        print(f"  {rows[-1][0]}: {result}", flush=True)
+    print(f"\nload average at end {os.getloadavg()[0]:.1f}")
+    print(f"{'pair':40} {'wall s':>15} {'CPU s':>15} {'final loss':>21} {'steps (evals)':>17}")
+    for pair, r in rows:
+        b, a = r["before"], r["after"]
+        print(f"{pair:40} {b[0]:6.1f} -> {a[0]:6.1f} {b[1]:6.1f} -> {a[1]:6.1f} {b[2]:9.4g} -> {a[2]:9.4g} "
+              f"{b[3]:3d}({b[4]}) -> {a[3]}({a[4]})")
+    ratios = np.array([[r["after"][i] / r["before"][i] for i in (0, 1, 2)] for _, r in rows])
+    print(f"{'after / before (mean)':40} {ratios[:, 0].mean():15.2f} {ratios[:, 1].mean():15.2f} "
+          f"{ratios[:, 2].mean():21.3f}")
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="folder with tuebingen.jpg and starry_night.jpg (the lecture pair)")
@@ -256,6 +309,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--equal-time", action="store_true",
                         help="the course preset: one size vs coarse to fine at stylize's budget (see above)")
+    parser.add_argument("--stylize", action="store_true",
+                        help="cv2course stylize's course preset before -> after (issue 25): wall, CPU, final loss")
     args = parser.parse_args(argv)
 
     pairs = []
@@ -270,6 +325,9 @@ def main(argv=None):
         if spec.count(":") != 1:
             raise SystemExit(f"--pairs: expected CONTENT:STYLE, got {spec!r}")
         pairs.append(tuple(spec.split(":")))
+    if args.stylize:
+        stylize_table(pairs, args)
+        return 0
     if args.equal_time:
         for content, style in pairs:
             equal_time_pair(content, style, args)

@@ -75,13 +75,13 @@ def register(sub):
     p.add_argument("style", metavar="STYLE", nargs="+", help="style image file(s) or sample-image name(s)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.png", help="where to write the result")
     p.add_argument("--preset", default="course", choices=PRESET_CHOICES,
-                   help="course (default: L-BFGS, ~2 min at 256 px), gatys, tf_tutorial")
+                   help="course (default: L-BFGS, about a minute at 256 px), gatys, tf_tutorial")
     p.add_argument("--steps", type=int, default=None,
                    help="optimisation steps (default: the preset's; 5 in quick mode)")
     p.add_argument("--size", type=int, default=None,
                    help=f"longer side in pixels, at most {MAX_SIZE} (default: the preset's; 64 in quick mode)")
     p.add_argument("--optimizer", choices=("adam", "lbfgs"), default=None, help="default: the preset's")
-    p.add_argument("--init", choices=("content", "noise", "style"), default=None,
+    p.add_argument("--init", choices=("content", "content_in_style_colors", "noise", "style"), default=None,
                    help="start image (default: the preset's)")
     p.add_argument("--preserve-color", action="store_true", help="luminance-only transfer: keep the photo's colours")
     p.add_argument("--blend", type=float, nargs="+", default=None, metavar="W", help="weights of several style images")

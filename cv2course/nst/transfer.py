@@ -21,7 +21,7 @@ from cv2course.nst.images import load_input, long_side_size  # noqa: F401  (long
 from cv2course.nst.optimizers import OPTIMIZERS
 from cv2course.nst.pyramid import level_shapes, split_steps  # noqa: F401  (public here too)
 
-INITS = ("content", "noise", "style")
+INITS = ("content", "content_in_style_colors", "noise", "style")
 
 
 @dataclasses.dataclass
@@ -51,7 +51,8 @@ class RunSettings:
 
     ``steps``: iterations (with ``levels > 1`` the total over the levels, or a sequence of
     counts per level, coarse to fine); ``size``: longer side in pixels (None keeps the
-    images' sizes); ``init``: "content", "noise", "style" or an image; ``levels``: coarse to
+    images' sizes); ``init``: "content", "content_in_style_colors" (see
+    :mod:`cv2course.nst.color`), "noise", "style" or an image; ``levels``: coarse to
     fine over that many sizes (1: one size); ``optimizer``: "lbfgs", "adam" (with
     ``learning_rate``, ``beta_1``, ``epsilon``) or "gradient_descent" (``learning_rate``);
     ``lbfgs_maxcor``, ``lbfgs_ftol``: see :func:`cv2course.nst.optimizers.lbfgs`;
@@ -275,9 +276,14 @@ class StyleTransfer:
         check_choice(init, "init", INITS)
         if init == "noise":
             return np.random.default_rng(seed).uniform(0.0, 1.0, size=tuple(shape) + (3,)).astype(np.float32)
-        source = content if init == "content" else (styles[0] if styles else None)
-        if source is None:
-            raise ValueError(f"init={init!r} needs a {init} image; use init='noise' for texture synthesis")
+        needs = {"content": ("content",), "style": ("style",), "content_in_style_colors": ("content", "style")}[init]
+        missing = [what for what in needs if (content if what == "content" else styles) is None]
+        if missing:
+            raise ValueError(f"init={init!r} needs a {' and a '.join(missing)} image; "
+                             "use init='noise' for texture synthesis")
+        source = styles[0] if init == "style" else content
+        if init == "content_in_style_colors":
+            source = color.match_color_statistics(source, styles)
         return np.asarray(source if source.shape[:2] == tuple(shape) else resize_image(source, shape), np.float32)
 
     def _optimizer(self, settings, verbose, every):

@@ -284,3 +284,23 @@ def test_gradient_descent_from_noise_is_the_slides_procedure(extractor, images):
     one = np.clip(noise - LR_GD * grad.numpy()[0], 0, 1)
     np.testing.assert_allclose(float(st.costs(tf.constant(one[None]), st.targets(content, style))["total"]),
                                h["total"][1], rtol=1e-4)
+
+
+def test_the_start_in_the_styles_colours_has_the_styles_channel_statistics(extractor, images):
+    from cv2course.nst.color import match_color_statistics
+
+    content, style = images
+    start = match_color_statistics(content, [style])
+    inside = (start > 0.01) & (start < 0.99)  # clipping aside, means and stds are the style's
+    assert inside.mean() > 0.9
+    np.testing.assert_allclose(start.mean(axis=(0, 1)), style.mean(axis=(0, 1)), atol=0.03)
+    np.testing.assert_allclose(start.std(axis=(0, 1)), style.std(axis=(0, 1)), atol=0.03)
+    # the correlation with the content is kept: the picture is the same one
+    assert np.corrcoef(start[..., 1].ravel(), content[..., 1].ravel())[0, 1] > 0.95
+    st = make(extractor, content_layers="block4_conv2", beta=0.05, optimizer="lbfgs")
+    result = st.run(content, style, steps=0, init="content_in_style_colors", verbose=0)
+    expected = st.costs(tf.constant(start[None]), st.targets(content, style))["total"]
+    np.testing.assert_allclose(result.history["total"][0], float(expected), rtol=1e-4)
+    with pytest.raises(ValueError, match="needs a style image"):
+        make(extractor, content_layers="block4_conv2", style_layers=[]).run(
+            content, None, steps=1, init="content_in_style_colors", verbose=0)
