@@ -117,7 +117,8 @@ def train_vae(args, real, extractor, classifier, log):
 def train_cyclegan(args, log):
     """The lecture's digits -> thick digits CycleGAN (``train_digits_cyclegan``) at the demo's sizes."""
     from cv2course.demos import DEMOS
-    from cv2course.gans.unpaired import paired_test_set, train_digits_cyclegan
+    from cv2course.experiments.cyclegan_digits import train_digits_cyclegan
+    from cv2course.gans.unpaired import paired_test_set
 
     sizes = DEMOS["cyclegan"]["kwargs"]
     t0 = time.perf_counter()

@@ -111,12 +111,10 @@ def run_model(name, steps, judge, seed=0):
 
 def run_sgan(quick, seed=0):
     try:
-        from cv2course.gans import sgan
+        from cv2course.experiments import sgan_digits
     except ImportError as exc:
         return None, f"SGAN skipped: cv2course.gans.sgan is not available ({exc})"
-    if not hasattr(sgan, "run_sgan_experiment"):
-        return None, "SGAN skipped: cv2course.gans.sgan has no run_sgan_experiment()"
-    r = sgan.run_sgan_experiment(n_labelled=100, seed=seed, epochs=1 if quick else None)
+    r = sgan_digits.run_sgan_experiment(n_labelled=100, seed=seed, epochs=1 if quick else None)
     return r, None
 
 

@@ -19,7 +19,7 @@ def benchmark_sgan(n_labelled=100, epochs=None, image_size=16, seeds=(0, 1, 2), 
     """Print a table: test accuracy of the semi-supervised GAN with ``n_labelled`` labels vs the same
     classifier trained on those labels only (with the GAN's noise and without it), for each seed
     and on average. Returns the rows."""
-    from cv2course.gans import sgan_experiment
+    from cv2course.experiments import sgan_digits as sgan_experiment
 
     rows = []
     print(f"{'seed':>4}  {'labels':>6}  {'steps':>5}  {'baseline acc':>12}  {'(no noise)':>10}  {'SGAN acc':>8}  "
@@ -67,7 +67,8 @@ def jit_difference(seed=0):
 
 
 def bench_cyclegan(args):
-    from cv2course.gans.unpaired import train_digits_cyclegan, translation_error
+    from cv2course.experiments.cyclegan_digits import train_digits_cyclegan
+    from cv2course.gans.unpaired import translation_error
 
     print("== CycleGAN, digits <-> thick digits (dilation, radius 2), 28 px ==")
     print(f"{'seed':>4}  {'steps':>5}  {'s/step':>6}  {'G MAE':>6}  {'F MAE':>6}  {'identity MAE':>12}  "

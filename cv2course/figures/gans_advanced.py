@@ -67,7 +67,7 @@ def translation_grid(model, transform_name="dilate", n=8, size=28, radius=2, see
         caption="Semi-supervised GAN vs the same classifier trained on the 100 labelled digits only: "
                 "test accuracy on 300 held-out digits")
 def sgan_accuracy(seed):
-    from cv2course.gans.sgan import run_sgan_experiment
+    from cv2course.experiments.sgan_digits import run_sgan_experiment
 
     result = run_sgan_experiment(100, epochs=settings.pick(30, 1), image_size=16, seed=seed)
     return accuracy_plot(result)
@@ -83,7 +83,7 @@ def cyclegan_translation(seed, pretrained=None):
 
         model, source = load_demo("cyclegan"), "pretrained demo CycleGAN"
     else:
-        from cv2course.gans.unpaired import train_digits_cyclegan
+        from cv2course.experiments.cyclegan_digits import train_digits_cyclegan
 
         model, history = train_digits_cyclegan("dilate", seed=seed)
         source = f"CycleGAN trained live ({len(history.epoch)} epochs)"

@@ -16,13 +16,13 @@ every logit. The discriminator minimises
 
 with log D = −softplus(−LSE(l)) and log(1 − D) = −softplus(LSE(l)) (LSE = log Σ exp),
 w = 1 by default; Salimans et al.'s code halves the unsupervised term (w = 0.5), as
-:func:`~cv2course.gans.sgan_experiment.run_sgan_experiment` does. The generator uses **feature
+:func:`~cv2course.experiments.sgan_digits.run_sgan_experiment` does. The generator uses **feature
 matching** (Salimans et al. §3.1, their best choice for semi-supervised learning):
 L_G = ‖E_x f(x) − E_z f(G(z))‖², f = the discriminator's last hidden layer; or
 ``generator_objective="non_saturating"``: −E_z log D(G(z)).
 
 The classifier is the discriminator's softmax; ``evaluate(test_images, test_labels)``
-reports its accuracy. :func:`~cv2course.gans.sgan_experiment.labelled_only_classifier` trains the
+reports its accuracy. :func:`~cv2course.experiments.sgan_digits.labelled_only_classifier` trains the
 same network on the labelled images only — the baseline the GAN must beat (``benchmarks/sgan_cyclegan.py``).
 """
 import keras
@@ -204,12 +204,3 @@ class SemiSupervisedGAN(TrainableModel):
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "unsupervised_weight": self.unsupervised_weight, "generator_objective": self.generator_objective,
                 "seed": self.seed}
-
-
-def __getattr__(name):
-    # The experiment moved to sgan_experiment (it imports this module); old imports keep working.
-    if name in ("run_sgan_experiment", "labelled_only_classifier", "accuracy_of"):
-        from cv2course.gans import sgan_experiment
-
-        return getattr(sgan_experiment, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

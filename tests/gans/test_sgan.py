@@ -6,7 +6,8 @@ import pytest
 import tensorflow as tf
 
 from cv2course.gans import losses as L
-from cv2course.gans import sgan, sgan_experiment
+from cv2course.experiments import sgan_digits as sgan_experiment
+from cv2course.gans import sgan
 from tests.distributed import assert_logs_close
 from tests.distributed import mirrored_strategy as shared_mirrored_strategy
 

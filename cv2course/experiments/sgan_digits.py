@@ -1,5 +1,5 @@
 """The semi-supervised GAN against its labelled-only baseline on the embedded digits (100
-labels): the experiment the slides' figure and ``benchmarks/sgan_cyclegan.py`` run."""
+labels): the experiment notebook 10, the slides' figure and ``benchmarks/sgan_cyclegan.py`` run."""
 import keras
 import numpy as np
 import tensorflow as tf
