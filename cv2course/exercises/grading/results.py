@@ -5,6 +5,7 @@ own record; the answers and the audit log come from the student's kernel and are
 hostile (:mod:`.wire`): a malformed answer fails its case with the reason, and audit records
 can only add flags or a zero.
 """
+from cv2course.exercises.diagnosis import diagnose
 from cv2course.exercises.grading import protocol, wire
 from cv2course.i18n import tr
 
@@ -53,9 +54,10 @@ def score_task(task, staged, out, call_event, timeout, limit=None):
             got = wire.read_answer(result.get("value"), out)
             msg = ex.compare(want, got)
         except (ValueError, TypeError) as exc:
-            msg = str(exc)
+            got, msg = None, str(exc)
         if msg:
-            return _outcome("failed", 0, "{where}: {reason}", where=where, reason=msg)
+            slip = diagnose(ex, want, got) if got is not None else None  # the classic slip, named as check() does
+            return _outcome("failed", 0, "{where}: {reason}", where=where, reason=msg + (f" → {slip}" if slip else ""))
     return _outcome("passed", task.points, "all {count} cases match the reference", count=len(expected))
 
 
