@@ -7,10 +7,13 @@ enters ``tests.data.tfds_mock.mock_prepared`` at interpreter start-up when
 ``CV2COURSE_TEST_TFDS_MOCK`` gives the number of mock examples.
 """
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from tests.test_notebooks import ROOT, run_notebook
+from tests.notebook_runner import run_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SITECUSTOMIZE = textwrap.dedent("""
     import os
