@@ -41,7 +41,8 @@ def zero_pad(x, p):
 
 
 def conv2d(x, filters, biases=None, stride=1, padding=0):
-    """Convolution as on the slides (cross-correlation, no flip) of one volume.
+    """Convolution of one volume as the talk's worked example computes it (cross-correlation, no flip;
+    data/slide_map.json, srgan_talk.txt's convolution example).
 
     ``x``: (n, n, n_C) input; ``filters``: (f, f, n_C, n_filters); ``biases``: (n_filters,).
     Output (o, o, n_filters) with o = :func:`conv_output_size`; output channel k at (i, j)

@@ -22,7 +22,7 @@ def _extractor(layers):
 
 
 def _matrix(ax, values, title, fmt="{:g}", cmap="Blues", boxes=None):
-    """Draw a small integer matrix with its numbers, as on the slides."""
+    """Draw a small integer matrix with its number written in each cell."""
     values = np.asarray(values, dtype=float)
     ax.imshow(values, cmap=cmap, vmin=values.min(), vmax=values.max() * 1.6 + 1e-9)
     for (i, j), v in np.ndenumerate(values):
