@@ -1,7 +1,7 @@
 """A fit killed after epoch k and restarted with ``keras.callbacks.BackupAndRestore`` ends exactly
 like an uninterrupted fit: same weights, same optimizer state, same random streams.
 
-For each model (GAN, WGAN-GP, VAE, EDSR at toy size, Adam so that the optimizer has moments,
+The one resume suite. For each model (GAN, WGAN-GP, VAE, EDSR at toy size, Adam so that the optimizer has moments,
 the models' own random noise: z, ε) a child process fits 4 epochs of 2 batches and SIGKILLs
 itself at the end of epoch 2, after BackupAndRestore has saved. A second child restarts every
 model from its backup directory, fits to the end, fits a fresh copy without interruption, and
@@ -138,3 +138,24 @@ if __name__ == "__main__":
     os.environ.setdefault("CV2COURSE_QUICK", "1")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     child(sys.argv[1], sys.argv[2], sys.argv[3:])
+
+
+def test_the_seed_state_is_saved_with_the_weights(tmp_path):
+    """``save_weights`` (what BackupAndRestore writes) carries the model's random stream."""
+    import keras
+    import tensorflow as tf
+
+    from cv2course.gans.gan import GAN
+
+    keras.utils.set_random_seed(0)
+    model = GAN(latent_dim=4, image_size=8, base_filters=4, seed=3)
+    model.compile(run_eagerly=True)
+    images = np.random.default_rng(0).uniform(0, 1, (8, 8, 8, 1)).astype(np.float32)
+    model.fit(tf.data.Dataset.from_tensor_slices(images).batch(4), epochs=1, verbose=0)
+    drawn = model.seed_generator.state.numpy()
+    model.save_weights(tmp_path / "w.weights.h5")
+    other = GAN(latent_dim=4, image_size=8, base_filters=4, seed=3)
+    other.compile(jit_compile=False)
+    assert not np.array_equal(other.seed_generator.state.numpy(), drawn)
+    other.load_weights(tmp_path / "w.weights.h5")
+    np.testing.assert_array_equal(other.seed_generator.state.numpy(), drawn)

@@ -1,4 +1,4 @@
-"""Every model's train step runs under the "mixed_bfloat16" and "mixed_float16" policies.
+"""The one mixed-precision suite: every model's train step runs under "mixed_bfloat16" and "mixed_float16".
 
 Three fit steps per model and policy (tiny models of tests/distributed.py, eager): the logged
 losses are finite float32 values, the variables stay float32 and finite and change, and

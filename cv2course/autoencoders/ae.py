@@ -14,9 +14,9 @@ pixels of each example, averaged over the global batch. Labels in the data (e.g.
 target is always the input itself.
 
 Each model's ``train_step`` is its whole objective and update, top to bottom: the per-replica
-batch mean of the loss, divided by the replicas (``scale_for_replicas``: the optimizer sums
-replica gradients) and by the optimizer's loss scale (``scale_loss``: 1 except under
-"mixed_float16", where ``compile`` makes the optimizer a ``LossScaleOptimizer`` whose
+batch mean of the loss, one update down it by ``descend`` (:class:`cv2course.trainable.TrainableModel`:
+its gradient divided by the replicas, whose gradients the optimizer sums, times the loss scale
+under "mixed_float16", where ``compile`` makes the optimizer a ``LossScaleOptimizer`` whose
 ``apply`` unscales the gradients and skips non-finite steps). Under "mixed_bfloat16" or
 "mixed_float16" (set before building) the networks compute in 16 bits, the losses in float32.
 """
@@ -64,10 +64,16 @@ def check_input_shape(x, expected, name="x"):
         raise ValueError(f"{name} must have shape (batch, {want}), got {got}")
 
 
-def batch_inputs(data, expected):
-    """A training batch's inputs as float32, shape-checked (labels and targets in ``data`` are ignored)."""
+#: What an encoder-decoder model (the autoencoders, the VAE) reads off its networks.
+INPUT_DIMS = property(lambda self: tuple(self.encoder.input_shape[1:]), doc="Shape of one input, e.g. (28, 28, 1).")
+LATENT_DIM = property(lambda self: int(self.decoder.input_shape[-1]), doc="Size of the code z.")
+
+
+def batch_inputs(model, data):
+    """A training batch's inputs as float32, shape-checked against ``model.input_dims`` (labels and
+    targets in ``data`` are ignored)."""
     x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-    check_input_shape(x, expected)
+    check_input_shape(x, model.input_dims)
     return keras.ops.cast(x, "float32")
 
 
@@ -243,17 +249,7 @@ class Autoencoder(TrainableModel):
         if type(self) is cls:
             self.build()
 
-    @property
-    def input_dims(self):
-        """Shape of one input example, e.g. (28, 28, 1)."""
-        return tuple(self.encoder.input_shape[1:])
-
-    @property
-    def latent_dim(self):
-        return int(self.decoder.input_shape[-1])
-
-    def inputs(self, data):
-        return batch_inputs(data, self.input_dims)
+    input_dims, latent_dim, inputs = INPUT_DIMS, LATENT_DIM, batch_inputs
 
     def _check_parts(self):
         code = self.encoder.output_shape

@@ -23,7 +23,7 @@ replica id folded in (replicas draw different ε), and that generator's state is
 weights (``BackupAndRestore`` resumes the same stream). Under "mixed_bfloat16" or
 "mixed_float16" (set before building) the networks compute in 16 bits, ε and the loss in
 float32, and under "mixed_float16" ``compile`` wraps the optimizer in ``LossScaleOptimizer``
-(the step differentiates ``optimizer.scale_loss(loss)``; ``apply`` unscales).
+(``descend`` scales the loss's gradient; ``apply`` unscales).
 """
 import keras
 import numpy as np
@@ -31,7 +31,8 @@ import tensorflow as tf
 from keras import ops
 
 from cv2course.autoencoders import losses
-from cv2course.autoencoders.ae import as_batch, batch_inputs, batched_call, check_input_shape, with_networks
+from cv2course.autoencoders.ae import (INPUT_DIMS, LATENT_DIM, as_batch, batch_inputs, batched_call, check_input_shape,
+                                       with_networks)
 from cv2course.checks import check_positive
 from cv2course.distribute import replica_seed
 from cv2course.trainable import TrainableModel, load_with_seed_state, save_with_seed_state
@@ -119,17 +120,7 @@ class VAE(TrainableModel):
             self.build()
 
     # -- forward
-    @property
-    def input_dims(self):
-        """Shape of one input example, e.g. (28, 28, 1)."""
-        return tuple(self.encoder.input_shape[1:])
-
-    @property
-    def latent_dim(self):
-        return int(self.decoder.input_shape[-1])
-
-    def inputs(self, data):
-        return batch_inputs(data, self.input_dims)
+    input_dims, latent_dim, inputs = INPUT_DIMS, LATENT_DIM, batch_inputs
 
     def sample_epsilon(self, z_mean):
         """ε ~ N(0, I) shaped like μ: a fresh draw, or ``noise_source("epsilon", z_mean, 0)``."""

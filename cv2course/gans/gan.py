@@ -22,9 +22,8 @@ model's boundary are float32 in [0, 1]; the networks work in [-1, 1].
 
 Mixed precision: under "mixed_bfloat16" or "mixed_float16" the networks compute in 16 bits;
 scores are cast to float32 before the losses, which are float32; under "mixed_float16" both
-optimizers are wrapped in ``LossScaleOptimizer`` and each update differentiates ``opt.scale_loss(...)``.
-Distributed: each loss is divided by the number of replicas before differentiation
-(:func:`cv2course.distribute.scale_for_replicas`).
+optimizers are wrapped in ``LossScaleOptimizer``. Distributed: each loss's gradient is divided by the
+number of replicas. Both happen in the one update, ``TrainableModel.descend``.
 """
 import keras
 import numpy as np

@@ -42,6 +42,12 @@ def critic_networks(generator, critic, latent_dim, image_size, channels, base_fi
     return generator, (build_critic() if critic is None else critic)
 
 
+#: The Wasserstein papers' names, shared by WGAN and WGAN-GP: the critic f is the GAN's discriminator,
+#: n_critic its discriminator steps.
+CRITIC = property(lambda self: self.discriminator, doc="The critic f (the GAN's discriminator).")
+N_CRITIC = property(lambda self: self.discriminator_steps, doc="Critic updates per generator update.")
+
+
 def critic_config(gan_config, critic, n_critic):
     """A GAN's config in the Wasserstein papers' names: ``critic``, ``n_critic`` (no loss choice)."""
     config = {k: v for k, v in gan_config.items()
@@ -79,13 +85,7 @@ class WGAN(GAN):
                          discriminator_steps=n_critic, loss="wasserstein", seed=seed, **kwargs)
         self.clip_value = clip_value
 
-    @property
-    def critic(self):
-        return self.discriminator
-
-    @property
-    def n_critic(self):
-        return self.discriminator_steps
+    critic, n_critic = CRITIC, N_CRITIC
 
     def get_config(self):
         return {**critic_config(super().get_config(), self.critic, self.n_critic), "clip_value": self.clip_value}

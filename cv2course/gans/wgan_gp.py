@@ -31,7 +31,7 @@ from cv2course.gans import losses as adv
 from cv2course.gans import dcgan_networks
 from cv2course.gans.gan import GAN
 from cv2course.gans.sampling import float32, real_minibatches, sample_interpolation_weights
-from cv2course.gans.wgan import critic_config, critic_networks
+from cv2course.gans.wgan import CRITIC, N_CRITIC, critic_config, critic_networks
 from cv2course.trainable import adam, deserialize, serialize
 
 
@@ -78,13 +78,7 @@ class WGANGP(GAN):
         self.gp_weight = gp_weight
         self.gradient_penalty = adv.gradient_penalty if gradient_penalty is None else gradient_penalty
 
-    @property
-    def critic(self):
-        return self.discriminator
-
-    @property
-    def n_critic(self):
-        return self.discriminator_steps
+    critic, n_critic = CRITIC, N_CRITIC
 
     def get_config(self):
         config = {**critic_config(super().get_config(), self.critic, self.n_critic), "gp_weight": self.gp_weight}

@@ -25,8 +25,8 @@ Distribution and precision: the losses are per-replica batch means divided by th
 (``scale_for_replicas``); the discriminator's batch norm is synchronized. Under
 "mixed_bfloat16" or "mixed_float16" (set before building) the networks and the VGG compute in
 16 bits and every loss in float32; under "mixed_float16" both optimizers are
-``LossScaleOptimizer`` (``compile`` wraps them, the step differentiates ``scale_loss(...)``
-and ``apply`` unscales). SRGAN draws no noise.
+``LossScaleOptimizer`` (``compile`` wraps them, ``descend`` scales the gradient and ``apply``
+unscales). SRGAN draws no noise.
 
 The discriminator follows the paper (8 convolutions 64→512 with stride 2 every second one,
 batch norm, LeakyReLU 0.2, dense 1024, dense 1) but pools its last feature map globally

@@ -63,3 +63,13 @@ def test_l1_activity_and_negative_elbo():
     mu, log_var = np.ones((2, 2), np.float32), np.zeros((2, 2), np.float32)
     np.testing.assert_allclose(losses.negative_elbo(x, x_hat, mu, log_var, beta=4.0),
                                np.full(2, 9 * 0.25 + 4.0 * 1.0), rtol=1e-6)
+
+
+def test_losses_of_16_bit_tensors_are_float32():
+    from keras import ops
+
+    x = np.random.default_rng(0).random((2, 4, 4, 1)).astype(np.float32)
+    for dtype in ("bfloat16", "float16"):
+        half = ops.cast(x, dtype)
+        assert losses.reconstruction_loss(x, half).dtype == "float32"
+        assert losses.vae_kl(half[:, 0, :, 0], half[:, 1, :, 0]).dtype == "float32"

@@ -6,7 +6,7 @@ from cv2course.data import digits
 from cv2course.gans import callbacks as C
 from cv2course.gans.gan import GAN
 from cv2course.metrics import mode_collapse as M
-from tests.gans.test_gan import TINY
+from tests.gans.helpers import TINY
 
 
 def test_class_entropy_and_coverage_closed_forms():

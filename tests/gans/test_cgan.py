@@ -5,7 +5,7 @@ import pytest
 
 from cv2course.data import digits
 from cv2course.gans.cgan import ConditionalGAN
-from tests.gans.test_gan import TINY, fit_save_load
+from tests.gans.helpers import TINY, fit_save_load
 
 
 @pytest.fixture(scope="module")

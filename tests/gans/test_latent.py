@@ -5,7 +5,7 @@ import pytest
 from cv2course.gans import latent
 from cv2course.gans.cgan import ConditionalGAN
 from cv2course.gans.gan import GAN
-from tests.gans.test_gan import TINY
+from tests.gans.helpers import TINY
 
 
 def test_lerp_is_the_straight_line():

@@ -6,7 +6,7 @@ import pytest
 
 from cv2course.data import digits
 from cv2course.gans.wgan import WGAN
-from tests.gans.test_gan import TINY, fit_save_load, real_batches_seen, recording_discriminator
+from tests.gans.helpers import TINY, fit_save_load, real_batches_seen, recording_discriminator
 
 
 @pytest.fixture(scope="module")

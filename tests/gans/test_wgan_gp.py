@@ -8,8 +8,8 @@ from cv2course.data import digits
 from cv2course.gans import losses as L
 from cv2course.gans.dcgan_networks import dcgan_discriminator
 from cv2course.gans.wgan_gp import WGANGP
-from tests.gans.test_gan import (TINY, deterministic, fit_save_load, real_batches_seen, recording_discriminator,
-                                 row_epsilons, row_latents)
+from tests.gans.helpers import (TINY, deterministic, fit_save_load, real_batches_seen, recording_discriminator,
+                                row_epsilons, row_latents)
 
 
 @pytest.fixture(scope="module")
