@@ -6,9 +6,9 @@ light; ``from cv2course.autoencoders import VAE`` loads Keras then.
 from cv2course.lazy import lazy_exports
 
 _EXPORTS = {
-    "ae": ("Autoencoder", "DenoisingAutoencoder", "SparseAutoencoder", "LSTMAutoencoder", "dense_encoder",
-           "dense_decoder", "conv_encoder", "conv_decoder", "lstm_encoder", "lstm_decoder", "dense_autoencoder",
+    "ae": ("Autoencoder", "DenoisingAutoencoder", "SparseAutoencoder", "LSTMAutoencoder", "dense_autoencoder",
            "conv_autoencoder"),
+    "networks": ("dense_encoder", "dense_decoder", "conv_encoder", "conv_decoder", "lstm_encoder", "lstm_decoder"),
     "vae": ("VAE", "Sampling", "reparameterize", "sample_epsilon", "conv_vae", "dense_vae"),
     "losses": ("reconstruction_loss", "mean_squared_error", "vae_kl", "sparse_kl", "l1_activity", "negative_elbo"),
     "noise": ("gaussian_noise", "salt_and_pepper", "corrupt"),
