@@ -161,7 +161,8 @@ def build(kind, latent_dim=256, width=128, learning_rates=None, seed=0, run_eage
 
 def point_batches(model, batch_size=256, seed=0, **ring):
     """An endless ``tf.data`` stream of ring samples, k × ``batch_size`` per ``fit`` step (k = the
-    model's discriminator or critic steps), so every critic step sees fresh points."""
+    model's discriminator or critic steps), one minibatch per critic step: a pool of 100 steps' worth
+    of points, reshuffled on each pass (each ``fit`` call starts a new pass)."""
     import tensorflow as tf
 
     steps = getattr(model, "n_critic", None) or model.discriminator_steps
