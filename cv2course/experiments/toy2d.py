@@ -32,8 +32,8 @@ COVERING_GAN = dict(COLLAPSING_GAN, minibatch_std=True)
 # WGAN and WGAN-GP on the ring: the papers' algorithms, optimizer families, c = 0.01, λ = 10 and
 # n_critic = 5, with 2-d noise and larger learning rates than the papers' (5e-5, 1e-4), so that something
 # shows in 1,000 generator steps instead of their 100,000. Measured on seed 0 at 1,000 steps: WGAN
-# spreads a blob over the ring's extent (3-4 of 8 modes; with c = 0.1, all 8 from step 200); WGAN-GP
-# still hops between modes (2-6 of 8 at steps 800-1000 for rates 1e-4 to 1e-3).
+# spreads a blob over the ring's extent (2-4 of 8 modes; with c = 0.1, all 8 from step 125-200); WGAN-GP
+# still hops between modes (1-6 of 8 at steps 800-1000 for rates 1e-4 to 1e-3).
 TOY_SETTINGS = {"wgan": dict(latent_dim=2, learning_rates=(5e-4, 5e-4)),
                 "wgan_gp": dict(latent_dim=2, learning_rates=(1e-3, 1e-3))}
 
