@@ -72,7 +72,7 @@ def score(models, data, scales, held_out=()):
 
 def load_progress(folder):
     """(curve, best Set5 PSNR, best weights file) saved by an interrupted run in ``folder``."""
-    curve_file, best_file = folder / "curve.json", folder / "best.weights.h5"
+    curve_file, best_file = folder / "curve.json", folder / "best.npz"
     if not curve_file.is_file():
         return [], -1.0, best_file
     curve = json.loads(curve_file.read_text())
@@ -84,8 +84,10 @@ def save_progress(folder, curve, model=None):
     from cv2course.atomic import atomic_path
 
     if model is not None:
-        with atomic_path(folder / "best.weights.h5") as tmp:
-            model.save_weights(tmp)
+        import numpy as np
+
+        with atomic_path(folder / "best.npz") as tmp:
+            np.savez(tmp, *model.get_weights())
     with atomic_path(folder / "curve.json") as tmp:
         tmp.write_text(json.dumps(curve, indent=1))
 
@@ -136,7 +138,10 @@ def train_scale(args, scale, images, init, log):
     if best is not None:
         model.set_weights(best)
     elif ckpt is not None and best_file.is_file():
-        model.load_weights(best_file)
+        import numpy as np
+
+        with np.load(best_file) as saved:
+            model.set_weights([saved[f"arr_{i}"] for i in range(len(saved.files))])
     summary = {"scale": scale, "steps": done, "minutes": round(earlier + (time.perf_counter() - t0) / 60, 1),
                "params": model.count_params(), "init_from_x2": copied != [], "curve": curve,
                "best_set5": round(best_psnr, 3)}

@@ -10,7 +10,8 @@ stage 2 copies it into :class:`cv2course.sr.srgan.SRGAN` (``from_srresnet``) and
 with the perceptual loss l_SR = l_VGG + 10⁻³ · l_Gen against a fresh discriminator. Training
 data: T91 + ``--extra-images`` with the scale augmentation of ``benchmarks/sr.py``. Offline,
 the content loss uses the bundled VGG16 trunk (``--vgg-arch vgg16 --vgg-weights bundled``).
-``--checkpoint DIR`` makes both stages resumable (the same command continues).
+``--checkpoint DIR`` makes both stages resumable (the same command continues); ``--init`` starts
+the SRResNet from a trained one (a longer MSE stage in two runs, each with its own cosine schedule).
 Scores: Y channel, 8-bit output, ``scale`` pixels shaved; Set5/Set14 with the provided LR images,
 ``--held-out`` scikit-image photos with MATLAB-bicubic LR images.
 """
@@ -38,6 +39,12 @@ def train_srresnet(args, pairs, log):
 
     set_seed(args.seed)
     model = srresnet(SCALE, args.filters, args.blocks)
+    if args.init:
+        from cv2course.sr.pretrained import load_model
+        from cv2course.sr.train import transfer_weights
+
+        copied = transfer_weights(load_model(args.init), model)
+        log(f"SRResNet: {len(copied)} layers start from {args.init}")
     model.compile(optimizer=default_optimizer(learning_rate_schedule("cosine", args.lr, args.mse_steps)),
                   loss="mean_squared_error")
     ckpt = Path(args.checkpoint) / "srresnet" if args.checkpoint else None
@@ -129,6 +136,10 @@ def main():
     parser.add_argument("--extra-images", nargs="+", default=[], metavar="NAME")
     parser.add_argument("--held-out", nargs="+", default=[], metavar="NAME")
     parser.add_argument("--checkpoint", default=None, metavar="DIR")
+    parser.add_argument("--generator", default=None, metavar="MODEL",
+                        help="skip stage 1: fine-tune this PSNR-trained x4 model (e.g. an EDSR) with SRGAN's losses")
+    parser.add_argument("--init", default=None, metavar="MODEL",
+                        help="start the SRResNet from this trained one (a continued MSE stage with a new schedule)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--log", default=None)
     args = parser.parse_args()
@@ -145,6 +156,16 @@ def main():
     images = training_images(data / "T91", args.extra_images, args.held_out)
     pairs = PatchPairs(images, SCALE, args.patch_lr * SCALE, seed=args.seed)
     log(f"{len(images)} training images, LR patches {args.patch_lr}x{args.patch_lr}")
+    if args.generator:  # stage 1 done elsewhere: fine-tune this PSNR-trained model instead of an SRResNet
+        srresnet = load_model(args.generator)
+        log(f"SRGAN starts from {args.generator} ({srresnet.count_params():,} parameters)")
+        srgan = train_srgan(args, srresnet, pairs, log)
+        if args.out:
+            out = export_model(srgan, Path(args.out) / f"{Path(args.generator).stem}_srgan.keras")
+            log(f"  exported {out} ({out.stat().st_size / 1024:.0f} KB)")
+        log(table(score({Path(args.generator).stem: srresnet, "+SRGAN": srgan}, data, args.held_out),
+                  f"{args.generator} fine-tuned by SRGAN for {args.gan_steps} steps; PSNR (dB) / SSIM on Y"))
+        return
     srresnet = train_srresnet(args, pairs, log)
     if args.out:
         out = export_model(srresnet, Path(args.out) / FILES["srresnet"])
