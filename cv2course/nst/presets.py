@@ -16,9 +16,10 @@
   with weights tuned by the package to give a recognisable painting in a few minutes on a
   laptop CPU at 256 px: content conv4_2, style conv1_1..conv5_1 (λ = 0.2 each), α = 10,
   β = 0.05, L-BFGS for 70 steps from the content image in the style's colours (each RGB
-  channel's mean and std matched to the style's), which reaches the loss of 100 steps from
-  the plain content image in fewer evaluations (``benchmarks/nst.py --stylize``). The slide
-  texts name α and β but give no values; α = 10, β = 0.05 are the package's own tuning (with VGG's 0..255 inputs
+  channel's mean and std matched to the style's). From there the loss starts about 8x lower
+  than from the plain content image; 70 steps take 0.70x the CPU time of the former 100 steps
+  from the content image and end 0.3-5 % above their loss (``benchmarks/nst.py --stylize``,
+  7 December). The slide texts name α and β but give no values; α = 10, β = 0.05 are the package's own tuning (with VGG's 0..255 inputs
   the Gram matrices are ~255² larger than with [0, 1] inputs, hence the small β), and the
   time and final loss of this preset are measured in ``benchmarks/nst.py``. The package's
   default.
