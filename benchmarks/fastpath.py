@@ -8,6 +8,18 @@ for ``--steps`` steps per round, the two interleaved for ``--rounds`` rounds (me
 rounds); "auto" is :func:`cv2course.fastpath.choose_jit` measuring afresh (a temporary cache)
 as ``cv2course train`` does on a new machine, with the time of the option it picked. The CPU
 and the load average are printed: on a shared machine read the ratios, not the seconds.
+
+Measured on the 2-core AMD EPYC (avx2 avx512f avx512_bf16, no AMX), TF 2.21, 7 December, with
+the machine heavily shared (load average 26 at start, 17 at the end; the numbers move with it):
+``nice python benchmarks/fastpath.py --rounds 3 --steps 5``
+
+    model       plain s/step  XLA s/step  XLA/plain   auto  auto s/step
+    gan                1.663       3.428       2.06  plain        1.663
+    wgan-gp            4.918      13.382       2.72  plain        4.918
+
+Issue 25 measured XLA/plain 0.71 for the GAN step on the same kind of machine idle: under
+heavy load XLA lost here. The choice is cached per machine, so one measured under load stays
+until ``cv2course.fastpath.forget()``.
 """
 import argparse
 import os
