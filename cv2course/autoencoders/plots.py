@@ -7,6 +7,7 @@ figures draw the same pictures from whatever models they trained.
 import numpy as np
 
 from cv2course.checks import check_positive
+from cv2course.i18n import tr
 from cv2course.viz import image_grid
 
 
@@ -66,7 +67,7 @@ def latent_scatter(codes, labels, title=None, ax=None, points=None, legend=True)
                    linewidths=0)
     if points is not None:
         points = np.asarray(points)
-        ax.scatter(points[:, 0], points[:, 1], marker="x", s=40, color="black", label="random z")
+        ax.scatter(points[:, 0], points[:, 1], marker="x", s=40, color="black", label=tr("random z"))
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     if legend:
@@ -153,8 +154,8 @@ def ae_vs_vae(ae_codes, ae_points, ae_images, vae_codes, vae_points, vae_images,
     plt = _plt()
     fig = plt.figure(figsize=(11, 8.5))
     sub = fig.subfigures(2, 1, hspace=0.05)
-    rows = (("Autoencoder: random codes in the box of the training codes", ae_codes, ae_points, ae_images),
-            ("VAE: random codes z ~ N(0, I)", vae_codes, vae_points, vae_images))
+    rows = ((tr("Autoencoder: random codes in the box of the training codes"), ae_codes, ae_points, ae_images),
+            (tr("VAE: random codes z ~ N(0, I)"), vae_codes, vae_points, vae_images))
     for sf, (title, codes, points, images) in zip(sub, rows):
         left, right = sf.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.1]})
         latent_scatter(codes, labels, ax=left, points=points, legend=False)
@@ -162,7 +163,7 @@ def ae_vs_vae(ae_codes, ae_points, ae_images, vae_codes, vae_points, vae_images,
         right.imshow(_gray(image_grid(images, nrows, ncols, pad=1)), cmap="gray", vmin=0, vmax=1,
                      interpolation="nearest")
         right.axis("off")
-        right.set_title("decoded", fontsize=10)
+        right.set_title(tr("decoded"), fontsize=10)
         sf.suptitle(title, fontsize=12)
     return fig
 
@@ -171,12 +172,12 @@ def ae_vs_pca(ae_codes, pca_codes, labels, ae_mse=None, pca_mse=None):
     """Two 2-D embeddings of the same digits side by side, with reconstruction MSE in the titles."""
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.5))
-    for ax, codes, name, mse in ((axes[0], pca_codes, "PCA (2 components)", pca_mse),
-                                 (axes[1], ae_codes, "autoencoder (2-D code)", ae_mse)):
-        title = name if mse is None else f"{name}\nreconstruction MSE {mse:.4f}"
+    for ax, codes, name, mse in ((axes[0], pca_codes, tr("PCA (2 components)"), pca_mse),
+                                 (axes[1], ae_codes, tr("autoencoder (2-D code)"), ae_mse)):
+        title = name if mse is None else tr("{name}\nreconstruction MSE {mse:.4f}", name=name, mse=mse)
         latent_scatter(codes, labels, ax=ax, title=title, legend=ax is axes[1])
-    axes[0].set_xlabel("PC 1")
-    axes[0].set_ylabel("PC 2")
+    axes[0].set_xlabel(tr("PC 1"))
+    axes[0].set_ylabel(tr("PC 2"))
     fig.tight_layout()
     return fig
 
@@ -192,11 +193,11 @@ def sequence_reconstructions(x, x_hat, scores, kinds=None, threshold=None, ncols
         if i >= n:
             ax.axis("off")
             continue
-        ax.plot(x[i, :, 0], lw=1.2, label="input")
-        ax.plot(x_hat[i, :, 0], lw=1.2, label="reconstruction")
+        ax.plot(x[i, :, 0], lw=1.2, label=tr("input"))
+        ax.plot(x_hat[i, :, 0], lw=1.2, label=tr("reconstruction"))
         flag = threshold is not None and scores[i] > threshold
         name = "" if kinds is None else f"{kinds[i]}: "
-        ax.set_title(f"{name}score {scores[i]:.4f}", fontsize=9, color="crimson" if flag else "black")
+        ax.set_title(name + tr("score {score:.4f}", score=scores[i]), fontsize=9, color="crimson" if flag else "black")
         ax.set_xticks([])
     axes.flat[0].legend(fontsize=7, loc="upper right")
     fig.tight_layout()
@@ -209,13 +210,13 @@ def score_histogram(scores, is_anomaly, threshold=None):
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.2))
     bins = np.geomspace(max(scores.min(), 1e-6), scores.max(), 40)
-    ax.hist(scores[~is_anomaly], bins=bins, alpha=0.7, label="normal")
-    ax.hist(scores[is_anomaly], bins=bins, alpha=0.7, label="anomaly", color="crimson")
+    ax.hist(scores[~is_anomaly], bins=bins, alpha=0.7, label=tr("normal"))
+    ax.hist(scores[is_anomaly], bins=bins, alpha=0.7, label=tr("anomaly"), color="crimson")
     if threshold is not None:
-        ax.axvline(threshold, color="black", ls="--", lw=1, label="threshold")
+        ax.axvline(threshold, color="black", ls="--", lw=1, label=tr("threshold"))
     ax.set_xscale("log")
-    ax.set_xlabel("reconstruction MSE (anomaly score)")
-    ax.set_ylabel("sequences")
+    ax.set_xlabel(tr("reconstruction MSE (anomaly score)"))
+    ax.set_ylabel(tr("sequences"))
     ax.legend()
     fig.tight_layout()
     return fig

@@ -10,6 +10,7 @@ import functools
 import numpy as np
 
 from cv2course.figures import figure
+from cv2course.i18n import tr
 
 AE_LECTURE, VAE_LECTURE = "03_autoencoders", "04_vae"
 SIZE = 28
@@ -70,8 +71,8 @@ def _model(kind, seed):
 def _vae(seed, pretrained=None):
     """(VAE, description): the shipped demo VAE unless ``pretrained=False`` (then trained live)."""
     if pretrained is None or pretrained:
-        return _demo_vae(), "pretrained demo VAE"
-    return _model("vae2", seed), f"VAE trained live ({_epochs(150)} epochs)"
+        return _demo_vae(), tr("pretrained demo VAE")
+    return _model("vae2", seed), tr("VAE trained live ({epochs} epochs)", epochs=_epochs(150))
 
 
 @functools.lru_cache(maxsize=None)
@@ -134,7 +135,6 @@ def ae_vs_jpeg_panel(model, images, reference_codes, labels=None):
     """Original / autoencoder (8-bit codes) / JPEG at the same payload bytes, with each one's PSNR."""
     import matplotlib.pyplot as plt
 
-    from cv2course.i18n import tr
     from cv2course.sr.evaluate import psnr_values
 
     recon, n_bytes = quantized_reconstructions(model, images, reference_codes)
@@ -183,7 +183,7 @@ def ae_vs_jpeg(seed):
     x, _, xt, yt = _digits()
     model = _model("ae32", seed)
     images = np.concatenate([_one_per_class(xt, yt)[[0, 2, 3, 5, 8]], photo_crops()])
-    labels = ["0", "2", "3", "5", "8", "camera", "coffee", "brick"]
+    labels = ["0", "2", "3", "5", "8", tr("camera"), tr("coffee"), tr("brick")]
     return ae_vs_jpeg_panel(model, images, np.asarray(model.encode(x)), labels)
 
 
@@ -199,7 +199,7 @@ def ae_reconstructions(seed):
     dae = _model("dae", seed)
     x = _one_per_class(xt, yt)
     noisy = keras.ops.convert_to_numpy(noise.gaussian_noise(x, dae.strength, seed=seed))
-    return plots.reconstruction_rows({"input": x, "noisy": noisy, "output": dae.reconstruct(noisy)})
+    return plots.reconstruction_rows({tr("input"): x, tr("noisy"): noisy, tr("output"): dae.reconstruct(noisy)})
 
 
 @figure("ae_vs_pca", kind="plot", lecture=AE_LECTURE,
@@ -228,7 +228,7 @@ def vae_latent_scatter(seed, pretrained=None):
 
     x, y, _, _ = _digits()
     model, source = _vae(seed, pretrained)
-    return plots.latent_scatter(model.encode(x)[0], y, title=f"VAE latent means μ(x) ({source})")
+    return plots.latent_scatter(model.encode(x)[0], y, title=tr("VAE latent means μ(x) ({source})", source=source))
 
 
 @figure("vae_manifold", kind="image", lecture=VAE_LECTURE,
@@ -282,6 +282,6 @@ def ae_vs_vae(seed, pretrained=None):
     fig = plots.ae_vs_vae(ae_codes, ae_points, ae2.decode(ae_points), vae2.encode(x)[0], vae_points,
                           vae2.decode(vae_points), y)
     top, bottom = fig.subfigs
-    top.suptitle("Autoencoder (trained live): random codes in the box of the training codes", fontsize=12)
-    bottom.suptitle(f"VAE ({source}): random codes z ~ N(0, I)", fontsize=12)
+    top.suptitle(tr("Autoencoder (trained live): random codes in the box of the training codes"), fontsize=12)
+    bottom.suptitle(tr("VAE ({source}): random codes z ~ N(0, I)", source=source), fontsize=12)
     return fig

@@ -6,6 +6,7 @@ import numpy as np
 
 from cv2course import settings
 from cv2course.figures import figure
+from cv2course.i18n import tr
 
 DISTRIBUTIONS = "06_mode_collapse"
 EVALUATION = "09_evaluation"
@@ -41,7 +42,7 @@ def divergences(seed):
     ax.fill_between(grid, p / step, alpha=0.4, label="P = N(0, 1)")
     for theta in (0.0, 3.0, 6.0):
         ax.plot(grid, _gaussian_histogram(grid, theta, 2.0) / step, label=f"Q = N({theta:g}, 2²)")
-    ax.set(xlim=(-5, 12), xlabel="x", ylabel="density", title="P and shifted, wider Q")
+    ax.set(xlim=(-5, 12), xlabel="x", ylabel=tr("density"), title=tr("P and shifted, wider Q"))
     ax.legend(fontsize=8)
 
     ax = axes[1]
@@ -51,7 +52,7 @@ def divergences(seed):
     ax.plot(thetas, emd, label="EMD(P, Q)", color="k")
     ax.axhline(np.log(2), color="gray", ls=":", lw=1)
     ax.text(thetas[-1], np.log(2), "log 2", va="bottom", ha="right", fontsize=8, color="gray")
-    ax.set(xlabel="shift θ", ylabel="nats / distance", title="Overlapping supports", ylim=(0, 20))
+    ax.set(xlabel=tr("shift θ"), ylabel=tr("nats / distance"), title=tr("Overlapping supports"), ylim=(0, 20))
     ax.legend(fontsize=8)
 
     # Point masses at 0 and θ on a line: KL = ∞, JS = log 2, EMD = |θ| (Arjovsky et al., 2017, Example 1).
@@ -66,10 +67,10 @@ def divergences(seed):
         kl_pm.append(kl_divergence(at_zero, at_theta))
     ax = axes[2]
     ax.plot(shifts, emd_pm, "k-o", ms=3, label="EMD = |θ|")
-    ax.plot(shifts, js_pm, "-o", ms=3, color="C2", label="JS (log 2 unless θ = 0)")
+    ax.plot(shifts, js_pm, "-o", ms=3, color="C2", label=tr("JS (log 2 unless θ = 0)"))
     finite = np.isfinite(kl_pm)
-    ax.plot(shifts[finite], np.array(kl_pm)[finite], "s", color="C0", label="KL(P‖Q) (∞ unless θ = 0)")
-    ax.set(xlabel="θ", title="Point masses at 0 and θ", ylim=(-0.2, 5.5))
+    ax.plot(shifts[finite], np.array(kl_pm)[finite], "s", color="C0", label=tr("KL(P‖Q) (∞ unless θ = 0)"))
+    ax.set(xlabel="θ", title=tr("Point masses at 0 and θ"), ylim=(-0.2, 5.5))
     ax.legend(fontsize=8, loc="upper center")
     fig.tight_layout()
     return fig
@@ -85,7 +86,7 @@ def _plan_heatmap(ax, plan, rows, cols, title, cmap="Blues"):
                     color="white" if value > 0.6 * plan.max() else "black")
     ax.set_xticks(range(len(cols)), [str(c) for c in cols])
     ax.set_yticks(range(len(rows)), [str(r) for r in rows])
-    ax.set(xlabel="to position (Q)", ylabel="from position (P)", title=title)
+    ax.set(xlabel=tr("to position (Q)"), ylabel=tr("from position (P)"), title=title)
 
 
 @figure("emd_plans", kind="plot", lecture=DISTRIBUTIONS,
@@ -107,14 +108,15 @@ def emd_plans(seed):
     ax.bar(ex["p_positions"], ex["p_boxes"], color="C0", label="P")
     ax.bar(ex["q_positions"], ex["q_boxes"], color="C1", label="Q")
     ax.set_xticks(range(1, 11))
-    ax.set(xlabel="position", ylabel="boxes", title=f"P and Q ({boxes} boxes each)")
+    ax.set(xlabel=tr("position"), ylabel=tr("boxes"), title=tr("P and Q ({boxes} boxes each)", boxes=boxes))
     ax.legend()
     for ax, key, name in ((axes[1], "gamma1", "γ₁"), (axes[2], "gamma2", "γ₂")):
         plan = ex[key]
         _plan_heatmap(ax, plan, ex["p_positions"], ex["q_positions"],
-                      f"{name}: cost {transport_cost(plan, cost):g} ({transport_cost(plan, cost) / boxes:g} per box)")
+                      tr("{name}: cost {cost:g} ({per_box:g} per box)", name=name, cost=transport_cost(plan, cost),
+                         per_box=transport_cost(plan, cost) / boxes))
     _plan_heatmap(axes[3], optimum.plan * boxes, ex["p_positions"], ex["q_positions"],
-                  f"linprog optimum: EMD = {optimum.distance:.3g}", cmap="Greens")
+                  tr("linprog optimum: EMD = {emd:.3g}", emd=optimum.distance), cmap="Greens")
     fig.tight_layout()
     return fig
 
@@ -156,18 +158,18 @@ def is_label_distributions(seed):
     classes = np.arange(10)
 
     fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
-    for ax, probs, image, title in ((axes[0], sharp, x[index], "clean digit: sharp p(y|x)"),
-                                    (axes[1], flat, blurred_image[0], "blurred digit: flat p(y|x)")):
+    for ax, probs, image, title in ((axes[0], sharp, x[index], tr("clean digit: sharp p(y|x)")),
+                                    (axes[1], flat, blurred_image[0], tr("blurred digit: flat p(y|x)"))):
         ax.bar(classes, probs, color="C0")
-        ax.set(xticks=classes, ylim=(0, 1.05), xlabel="class y", ylabel="p(y|x)", title=title)
+        ax.set(xticks=classes, ylim=(0, 1.05), xlabel=tr("class y"), ylabel="p(y|x)", title=title)
         inset = ax.inset_axes([0.66, 0.55, 0.32, 0.42])
         inset.imshow(image[..., 0], cmap="gray", vmin=0, vmax=1)
         inset.axis("off")
-    for ax, probs, title in ((axes[2], diverse, "all test digits"), (axes[3], collapsed, "only 3s (collapse)")):
+    for ax, probs, title in ((axes[2], diverse, tr("all test digits")), (axes[3], collapsed, tr("only 3s (collapse)"))):
         score = inception_score(probs, splits=1).mean
         ax.bar(classes, probs.mean(axis=0), color="C1")
         ax.axhline(0.1, color="gray", ls=":", lw=1)
-        ax.set(xticks=classes, ylim=(0, 1.05), xlabel="class y", ylabel="p(y)",
+        ax.set(xticks=classes, ylim=(0, 1.05), xlabel=tr("class y"), ylabel="p(y)",
                title=f"{title}: IS ({name}) = {score:.2f}")
     fig.tight_layout()
     return fig
@@ -189,12 +191,13 @@ def fid_vs_noise(seed):
     test, _ = digits(28, "test")
     train, test = train[:settings.pick(None, 500)], test[:settings.pick(None, 150)]
     real = extractor.statistics(train, batch_size=256)
-    corruptions = {
-        "Gaussian noise σ": (np.linspace(0, 0.6, settings.pick(7, 3)), lambda im, s: _gaussian_noise(im, s, seed)),
-        "Gaussian blur σ (pixels)": (np.linspace(0, 2.4, settings.pick(7, 3)), _blur),
+    corruptions = {  # axis label: (title's name, levels, corruption)
+        tr("Gaussian noise σ"): (tr("Gaussian noise"), np.linspace(0, 0.6, settings.pick(7, 3)),
+                                 lambda im, s: _gaussian_noise(im, s, seed)),
+        tr("Gaussian blur σ (pixels)"): (tr("Gaussian blur"), np.linspace(0, 2.4, settings.pick(7, 3)), _blur),
     }
     fig, axes = plt.subplots(2, 2, figsize=(11, 5.5), gridspec_kw={"height_ratios": [3, 1]})
-    for col, (label, (levels, corrupt)) in enumerate(corruptions.items()):
+    for col, (label, (kind, levels, corrupt)) in enumerate(corruptions.items()):
         scores, examples = [], []
         for level in levels:
             images = corrupt(test, level)
@@ -203,7 +206,7 @@ def fid_vs_noise(seed):
             examples.append(images[0, ..., 0])
         ax = axes[0, col]
         ax.plot(levels, scores, "o-")
-        ax.set(xlabel=label, ylabel=f"FD ({name})", title=f"FD to the training digits vs {label.split(' σ')[0]}")
+        ax.set(xlabel=label, ylabel=f"FD ({name})", title=tr("FD to the training digits vs {kind}", kind=kind))
         strip = axes[1, col]
         strip.imshow(np.concatenate(examples, axis=1), cmap="gray", vmin=0, vmax=1)
         strip.set_xticks(np.arange(len(levels)) * 28 + 13.5, [f"{v:.2g}" for v in levels], fontsize=8)
@@ -233,19 +236,20 @@ def precision_recall(seed):
         return modes[picks] + spread * rng.standard_normal((count, 2))
 
     real = mixture(centres, 0.35, 8 * n)
-    generated = {"collapsed (2 of 8 modes)": mixture(centres[:2], 0.3, 8 * n),
-                 "good": mixture(centres, 0.35, 8 * n),
-                 "over-spread": mixture(centres, 1.3, 8 * n)}
+    generated = {tr("collapsed (2 of 8 modes)"): mixture(centres[:2], 0.3, 8 * n),
+                 tr("good"): mixture(centres, 0.35, 8 * n),
+                 tr("over-spread"): mixture(centres, 1.3, 8 * n)}
     radii = knn_radii(real, 3)
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.4))
     for ax, (name, fake) in zip(axes, generated.items()):
         balls = PatchCollection([Circle(c, r) for c, r in zip(real, radii)], facecolor="C0", alpha=0.12,
                                 edgecolor="none")
         ax.add_collection(balls)
-        ax.scatter(*real.T, s=3, color="C0", label="real")
-        ax.scatter(*fake.T, s=3, color="C3", label="generated")
+        ax.scatter(*real.T, s=3, color="C0", label=tr("real"))
+        ax.scatter(*fake.T, s=3, color="C3", label=tr("generated"))
         score = pr(real, fake, k=3)
-        ax.set(title=f"{name}\nprecision {score.precision:.2f}, recall {score.recall:.2f}",
+        ax.set(title=tr("{name}\nprecision {precision:.2f}, recall {recall:.2f}", name=name, precision=score.precision,
+                        recall=score.recall),
                xlim=(-8, 8), ylim=(-8, 8), aspect="equal")
         ax.set_xticks([])
         ax.set_yticks([])

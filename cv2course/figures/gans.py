@@ -14,6 +14,7 @@ import numpy as np
 
 from cv2course import settings
 from cv2course.figures import figure
+from cv2course.i18n import tr
 
 GAN_LECTURE = "05_gan"
 WGAN_LECTURE = "07_wgan_and_wgan_gp"
@@ -122,20 +123,20 @@ def gan_progression(seed, pretrained=None):
         rec = _Recorder()
         rec.steps, rec.snapshots = [int(s) for s in record["steps"]], list(record["samples"])
         wanted = [0, 50, 100, 200, 400, 800, 1600, max(rec.steps)]
-        source = "recorded while the shipped demo DCGAN trained (pretrained demo)"
+        source = tr("recorded while the shipped demo DCGAN trained (pretrained demo)")
     else:
         _, rec = _gan(seed)
         wanted = settings.pick([0, 50, 100, 200, 400, 800], None)
-        source = f"trained live, {rec.steps[-1]} generator steps"
+        source = tr("trained live, {steps} generator steps", steps=rec.steps[-1])
     rows = [i for i, s in enumerate(rec.steps) if wanted is None or s in wanted]
     fig, axes = plt.subplots(len(rows), 1, figsize=(8, 1.15 * len(rows)), squeeze=False)
     for ax, i in zip(axes[:, 0], rows):
         ax.imshow(image_grid(rec.snapshots[i], nrows=1)[..., 0], cmap="gray", vmin=0, vmax=1,
                   interpolation="nearest")
-        ax.set_ylabel(f"step {rec.steps[i]}", rotation=0, ha="right", va="center", fontsize=10)
+        ax.set_ylabel(tr("step {step}", step=rec.steps[i]), rotation=0, ha="right", va="center", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.suptitle(f"Training progression (fixed noise): {source}", fontsize=10)
+    fig.suptitle(tr("Training progression (fixed noise): {source}", source=source), fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -151,10 +152,10 @@ def latent_interpolation(seed, pretrained=None):
     from cv2course.viz import image_grid
 
     if _pretrained(pretrained, True):
-        model, source = _demo("dcgan")[0], f"pretrained demo DCGAN ({_demo_steps('dcgan')} steps)"
+        model, source = _demo("dcgan")[0], tr("pretrained demo DCGAN ({steps} steps)", steps=_demo_steps("dcgan"))
     else:
         model, rec = _gan(seed)
-        source = f"DCGAN trained live ({rec.steps[-1]} steps)"
+        source = tr("DCGAN trained live ({steps} steps)", steps=rec.steps[-1])
     strips = [interpolation_strip(model, steps=10, method="slerp", seed=seed * 100 + i) for i in range(4)]
     fig, ax = plt.subplots(figsize=(9, 4))
     ax.imshow(image_grid(np.concatenate(strips), ncols=10)[..., 0], cmap="gray", vmin=0, vmax=1,
@@ -185,7 +186,6 @@ def gan_timeline(seed=0):
     """A timeline of :data:`GAN_TIMELINE` (``seed`` is unused: nothing random)."""
     import matplotlib.pyplot as plt
 
-    from cv2course.i18n import tr
 
     years = sorted({entry[0] for entry in GAN_TIMELINE})
     fig, ax = plt.subplots(figsize=(12, 4.2))
@@ -223,27 +223,27 @@ def wgan_vs_gan(seed):
 
     runs = _wgans(seed)
     fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(13, 3.6))
-    for name, label, color in (("wgan", "WGAN (clipping)", "tab:orange"), ("wgan_gp", "WGAN-GP", "tab:blue")):
+    for name, label, color in (("wgan", tr("WGAN (clipping)"), "tab:orange"), ("wgan_gp", "WGAN-GP", "tab:blue")):
         _, rec = runs[name]
         ax1.plot(rec.steps[1:], [log["wasserstein"] for log in rec.logs[1:]], label=label, color=color)
-    ax1.set_xlabel("generator step")
+    ax1.set_xlabel(tr("generator step"))
     ax1.set_ylabel("E f(x) − E f(G(z))")
-    ax1.set_title("critic's Wasserstein estimate")
+    ax1.set_title(tr("critic's Wasserstein estimate"))
     ax1.legend()
     _, rec = runs["gan"]
-    ax2.plot(rec.steps[1:], [log["d_loss"] for log in rec.logs[1:]], color="tab:gray", label="D loss")
-    ax2.plot(rec.steps[1:], [log["g_loss"] for log in rec.logs[1:]], color="tab:green", label="G loss")
-    ax2.set_xlabel("generator step")
-    ax2.set_title("GAN losses")
+    ax2.plot(rec.steps[1:], [log["d_loss"] for log in rec.logs[1:]], color="tab:gray", label=tr("D loss"))
+    ax2.plot(rec.steps[1:], [log["g_loss"] for log in rec.logs[1:]], color="tab:green", label=tr("G loss"))
+    ax2.set_xlabel(tr("generator step"))
+    ax2.set_title(tr("GAN losses"))
     ax2.legend()
-    for name, label, color in (("wgan", "clipping", "tab:orange"), ("wgan_gp", "gradient penalty", "tab:blue")):
+    for name, label, color in (("wgan", tr("clipping"), "tab:orange"), ("wgan_gp", tr("gradient penalty"), "tab:blue")):
         model, _ = runs[name]
         w = np.concatenate([np.ravel(np.asarray(v)) for v in model.critic.trainable_weights
                             if "kernel" in v.path])
         ax3.hist(w, bins=np.linspace(-0.08, 0.08, 81), alpha=0.6, color=color, label=label, density=True)
-    ax3.set_xlabel("critic kernel weight")
+    ax3.set_xlabel(tr("critic kernel weight"))
     ax3.set_yscale("log")
-    ax3.set_title("critic weights")
+    ax3.set_title(tr("critic weights"))
     ax3.legend()
     fig.tight_layout()
     return fig
@@ -261,11 +261,12 @@ def wgan_samples(seed, pretrained=None):
     from cv2course.viz import image_grid
 
     if _pretrained(pretrained, True):
-        panels = [(_demo(name)[0], f"{title}\npretrained demo, {_demo_steps(name)} steps")
-                  for name, title in (("dcgan", "DCGAN (GAN loss)"), ("wgan_gp", "WGAN-GP"))]
+        panels = [(_demo(name)[0], tr("{title}\npretrained demo, {steps} steps", title=title, steps=_demo_steps(name)))
+                  for name, title in (("dcgan", tr("DCGAN (GAN loss)")), ("wgan_gp", "WGAN-GP"))]
     else:
         runs = _wgans(seed)
-        panels = [(runs[name][0], f"{title}\ntrained live, {runs[name][1].steps[-1]} steps")
+        panels = [(runs[name][0], tr("{title}\ntrained live, {steps} steps", title=title,
+                                     steps=runs[name][1].steps[-1]))
                   for name, title in (("gan", "GAN"), ("wgan", "WGAN"), ("wgan_gp", "WGAN-GP"))]
     fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.9), squeeze=False)
     for ax, (model, title) in zip(axes[0], panels):
@@ -309,8 +310,6 @@ def _ring_panel(ax, points, title):
 
 
 def _quick_note(steps):
-    from cv2course.i18n import tr
-
     return tr(" (quick mode: {steps} steps, not meaningful)", steps=steps) if settings.QUICK else ""
 
 
@@ -320,7 +319,6 @@ def ring_progress(rows, title=""):
     import matplotlib.pyplot as plt
 
     from cv2course.experiments import toy2d
-    from cv2course.i18n import tr
 
     columns = max(len(shots.steps) - 1 for _, shots in rows)
     fig, axes = plt.subplots(len(rows), columns, figsize=(2.6 * columns, 2.9 * len(rows)), squeeze=False)
@@ -346,7 +344,6 @@ def ring_progress(rows, title=""):
 def mode_collapse_sequence(seed=0, steps=None):
     """Rows: the collapsing GAN and the covering one; columns: the same noise vectors after increasing steps."""
     from cv2course.experiments import toy2d
-    from cv2course.i18n import tr
 
     steps = steps or settings.pick(2000, 4)
     marks = _marks(steps, 4)
@@ -364,7 +361,6 @@ def mode_collapse_sequence(seed=0, steps=None):
 def wgan_toy_progress(seed=0, steps=None):
     """Rows: WGAN (c = 0.01), WGAN (c = 0.1), WGAN-GP; columns: the same noise after increasing generator steps."""
     from cv2course.experiments import toy2d
-    from cv2course.i18n import tr
 
     steps = steps or settings.pick(1000, 4)
     marks = _marks(steps, 4)
@@ -383,7 +379,6 @@ def critic_toy(kind="wgan", clip_value=0.01, gp_weight=10.0, n_critic=5, steps=N
     import matplotlib.pyplot as plt
 
     from cv2course.experiments import toy2d
-    from cv2course.i18n import tr
 
     steps = steps or settings.pick(300, 3)
     options = dict(n_critic=int(n_critic))
@@ -433,16 +428,17 @@ def mode_collapse(seed):
     for name, (model, rec) in runs.items():
         finals[name] = monitor.measure(model.generate(monitor.n, seed=seed))
         ax1.bar(list(runs).index(name), finals[name]["classes_covered"], color=colors[name])
-    ax1.set_xticks(range(len(runs)), [f"{n}\nH = {finals[n]['class_entropy']:.2f} bits" for n in runs])
+    ax1.set_xticks(range(len(runs)), [tr("{name}\nH = {entropy:.2f} bits", name=n, entropy=finals[n]["class_entropy"])
+                                      for n in runs])
     ax1.axhline(10, ls="--", color="k", lw=0.8)
-    ax1.set_ylabel("classes covered (of 10)")
-    ax1.set_title(f"after {runs['gan'][1].steps[-1]} generator steps")
+    ax1.set_ylabel(tr("classes covered (of 10)"))
+    ax1.set_title(tr("after {steps} generator steps", steps=runs["gan"][1].steps[-1]))
     clf = monitor.classifier
     real = digits(28, "test")[0]
     real_pred = (clf.predict(real, verbose=0) if hasattr(clf, "predict") else np.asarray(clf(real))).argmax(1)
     width = 0.2
     ax2.bar(np.arange(10) - 1.5 * width, class_histogram(real_pred) / len(real_pred), width, color="k",
-            label="real test digits")
+            label=tr("real test digits"))
     for i, name in enumerate(runs):
         model = runs[name][0]
         images = model.generate(monitor.n, seed=seed)
@@ -450,8 +446,8 @@ def mode_collapse(seed):
         ax2.bar(np.arange(10) + (i - 0.5) * width, class_histogram(pred) / len(pred), width, color=colors[name],
                 label=name)
     ax2.set_xticks(range(10))
-    ax2.set_xlabel("predicted class")
-    ax2.set_ylabel("share of samples")
+    ax2.set_xlabel(tr("predicted class"))
+    ax2.set_ylabel(tr("share of samples"))
     ax2.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -466,9 +462,9 @@ def _cgan(seed):
 def _cgan_model(seed, pretrained):
     """(model, description): the shipped demo cGAN unless ``pretrained=False`` (then trained live)."""
     if _pretrained(pretrained, True):
-        return _demo("cgan")[0], f"pretrained demo cGAN ({_demo_steps('cgan')} steps)"
+        return _demo("cgan")[0], tr("pretrained demo cGAN ({steps} steps)", steps=_demo_steps("cgan"))
     model, rec = _cgan(seed)
-    return model, f"cGAN trained live ({rec.steps[-1]} steps)"
+    return model, tr("cGAN trained live ({steps} steps)", steps=rec.steps[-1])
 
 
 @figure("cgan_grid", kind="image", lecture=CGAN_LECTURE,
@@ -507,7 +503,7 @@ def class_morphing(seed, pretrained=None):
               interpolation="nearest")
     ax.set_yticks(np.arange(len(pairs)) * 29 + 14, [f"{a} → {b}" for a, b in pairs])
     ax.set_xticks(np.arange(9) * 29 + 14, [f"{t:.2f}" for t in np.linspace(0, 1, 9)])
-    ax.set_xlabel("t in (1 − t)·onehot(a) + t·onehot(b)")
+    ax.set_xlabel(tr("t in (1 − t)·onehot(a) + t·onehot(b)"))
     ax.set_title(source, fontsize=10)
     fig.tight_layout()
     return fig

@@ -12,6 +12,7 @@ import numpy as np
 
 from cv2course import settings
 from cv2course.figures import figure
+from cv2course.i18n import tr
 
 LECTURE = "10_sgan_and_cyclegan"
 
@@ -24,11 +25,11 @@ def accuracy_plot(result, n_labelled=100):
     steps_per_epoch = result["steps"] / len(acc)
     steps = steps_per_epoch * np.arange(1, len(acc) + 1)
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.plot(steps, acc, marker="o", ms=3, label=f"semi-supervised GAN ({n_labelled} labels + unlabelled)")
+    ax.plot(steps, acc, marker="o", ms=3, label=tr("semi-supervised GAN ({n} labels + unlabelled)", n=n_labelled))
     ax.axhline(result["baseline_accuracy"], color="C3", ls="--",
-               label=f"same classifier, {n_labelled} labels only")
-    ax.set_xlabel("discriminator updates")
-    ax.set_ylabel("test accuracy (300 digits)")
+               label=tr("same classifier, {n} labels only", n=n_labelled))
+    ax.set_xlabel(tr("discriminator updates"))
+    ax.set_ylabel(tr("test accuracy (300 digits)"))
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
@@ -49,7 +50,7 @@ def translation_grid(model, transform_name="dilate", n=8, size=28, radius=2, see
     xs, ys = x[pick[:n]], y_true[pick[n:]]
     g_x, back_x = model.cycle(xs, "x_to_y")
     f_y, back_y = model.cycle(ys, "y_to_x")
-    rows = [("x", xs), ("G(x)", g_x), ("true T(x)", y_true[pick[:n]]), ("F(G(x))", back_x),
+    rows = [("x", xs), ("G(x)", g_x), (tr("true T(x)"), y_true[pick[:n]]), ("F(G(x))", back_x),
             ("y", ys), ("F(y)", f_y), ("G(F(y))", back_y)]
     fig, axes = plt.subplots(len(rows), 1, figsize=(n * 0.8 + 1.2, len(rows) * 0.85))
     for ax, (name, imgs) in zip(axes, rows):
@@ -81,12 +82,12 @@ def cyclegan_translation(seed, pretrained=None):
     if pretrained is None or pretrained:
         from cv2course.demos import load_demo
 
-        model, source = load_demo("cyclegan"), "pretrained demo CycleGAN"
+        model, source = load_demo("cyclegan"), tr("pretrained demo CycleGAN")
     else:
         from cv2course.experiments.cyclegan_digits import train_digits_cyclegan
 
         model, history = train_digits_cyclegan("dilate", seed=seed)
-        source = f"CycleGAN trained live ({len(history.epoch)} epochs)"
+        source = tr("CycleGAN trained live ({epochs} epochs)", epochs=len(history.epoch))
     fig = translation_grid(model, "dilate", seed=seed)
     fig.suptitle(source, fontsize=10)
     fig.tight_layout(h_pad=0.2)

@@ -15,6 +15,13 @@ TALK_SCORES = {"bicubic": (21.59, 0.6423), "SRResNet": (23.53, 0.7832), "SRGAN":
 DEGRADATIONS = {"bicubic": {}, "blur": {"blur": 1.6}, "noise": {"noise": 10 / 255}}  # settings of sr.data.degrade
 
 
+def _shown(method):
+    """A method's name as the figures show it (in the current language); the keys stay English."""
+    names = {"nearest": tr("nearest"), "linear": tr("linear"), "cubic": tr("cubic"), "bicubic": tr("bicubic"),
+             "EDSR (shipped)": tr("EDSR (shipped)"), "EDSR + SRGAN loss": tr("EDSR + SRGAN loss")}
+    return names.get(method, method)
+
+
 @figure("sr_interpolation", kind="plot", lecture=LECTURE,
         caption="Interpolation is convolution with a kernel: nearest (box), linear (triangle) and cubic "
                 "(Keys, a = −½) kernels (left), the curves they draw through the same 1-D samples (middle), "
@@ -35,21 +42,22 @@ def sr_interpolation(seed):
     gs = fig.add_gridspec(2, 4, height_ratios=(1, 1.15), hspace=0.3, wspace=0.08)
     ax = fig.add_subplot(gs[0, :2])
     for name, kernel, color in methods:
-        ax.plot(t, kernel(t), color=color, label=name)
+        ax.plot(t, kernel(t), color=color, label=_shown(name))
     ax.axhline(0, color="gray", lw=0.5)
-    ax.set(xlabel="t (pixels)", ylabel="h(t)", title="Kernels")
+    ax.set(xlabel=tr("t (pixels)"), ylabel="h(t)", title=tr("Kernels"))
     ax.legend(fontsize=8)
 
     ax = fig.add_subplot(gs[0, 2:])
     for name, _, color in methods:
-        ax.plot(dense, interpolate_1d(samples, dense, name), color=color, label=name)
-    ax.plot(np.arange(8), samples, "ko", label="samples")
-    ax.set(xlabel="x", ylabel="f(x)", title="1-D interpolation of the same samples")
+        ax.plot(dense, interpolate_1d(samples, dense, name), color=color, label=_shown(name))
+    ax.plot(np.arange(8), samples, "ko", label=tr("samples"))
+    ax.set(xlabel="x", ylabel="f(x)", title=tr("1-D interpolation of the same samples"))
     ax.yaxis.tick_right()
     ax.yaxis.set_label_position("right")
     ax.legend(fontsize=8, ncol=2)
 
-    panels = [("5×5 samples", grid)] + [(f"{name} ×16", interpolate_2d(grid, 16, name)) for name, _, _ in methods]
+    panels = [(tr("5×5 samples"), grid)] + [(f"{_shown(name)} ×16", interpolate_2d(grid, 16, name))
+                                            for name, _, _ in methods]
     for k, (title, img) in enumerate(panels):
         ax = fig.add_subplot(gs[1, k])
         ax.imshow(img, cmap="viridis", vmin=grid.min(), vmax=grid.max(), interpolation="nearest")
@@ -87,7 +95,8 @@ def sr_comparison(seed):
     hr, _, results = _comparison_images(scale)
     h = hr.shape[0]
     crop = (int(0.08 * h), int(0.33 * h), int(0.35 * h), int(0.35 * h))  # the face and the flag patch
-    return comparison_figure(hr, results, scale=scale, crop=crop, size=settings.pick(3.2, 2.0))
+    shown = {_shown(method): image for method, image in results.items()}
+    return comparison_figure(hr, shown, scale=scale, crop=crop, size=settings.pick(3.2, 2.0))
 
 
 def _astronaut(scale, size=None):
@@ -134,9 +143,10 @@ def sr_gan_comparison(seed):
     from cv2course.sr.evaluate import comparison_figure
 
     hr, results = gan_comparison_images(4)
-    fig = comparison_figure(hr, results, scale=4, crop=_face_crop(hr), size=settings.pick(3.2, 2.0),
+    shown = {_shown(method): image for method, image in results.items()}
+    fig = comparison_figure(hr, shown, scale=4, crop=_face_crop(hr), size=settings.pick(3.2, 2.0),
                             hr_title=tr("original"))
-    talk = ", ".join(f"{m} {p:.2f} dB/{s:.4f}" for m, (p, s) in TALK_SCORES.items())
+    talk = ", ".join(f"{_shown(m)} {p:.2f} dB/{s:.4f}" for m, (p, s) in TALK_SCORES.items())
     fig.suptitle(tr("The talk's figure: {scores}. Below: the package's demo pair.", scores=talk), fontsize=10)
     fig.tight_layout()
     return fig
@@ -162,7 +172,7 @@ def degradation_panels(scale=4, degradation="bicubic", size=None, seed=0):
     lr = degrade(hr, scale, seed=seed, **DEGRADATIONS[degradation])
     bicubic = upscale(lr, scale, "bicubic")
     panels = [(tr("LR ({degradation}), enlarged", degradation=_label(degradation)), upscale(lr, scale, "nearest")),
-              (caption("bicubic", hr, bicubic, scale), bicubic)]
+              (caption(tr("bicubic"), hr, bicubic, scale), bicubic)]
     try:
         edsr_sr = super_resolve(pretrained_edsr(scale), lr)
         panels.append((caption("EDSR", hr, edsr_sr, scale), edsr_sr))
