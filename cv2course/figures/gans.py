@@ -188,6 +188,8 @@ def gan_timeline(seed=0):
 
 
     years = sorted({entry[0] for entry in GAN_TIMELINE})
+    shown = {"Conditional GAN": tr("Conditional GAN"), "Semi-supervised GAN": tr("Semi-supervised GAN"),
+             "Progressive GAN": tr("Progressive GAN")}  # the other names are the same in every language
     fig, ax = plt.subplots(figsize=(12, 4.2))
     ax.axhline(0, color="k", lw=1)
     for year in years:
@@ -196,7 +198,7 @@ def gan_timeline(seed=0):
         entries = [entry[1:] for entry in GAN_TIMELINE if entry[0] == year]
         for row, (model, authors, nb) in enumerate(entries):
             extra = tr("{authors}, notebook {nb}", authors=authors, nb=nb) if nb else authors
-            ax.text(year, 0.25 + 0.6 * row, f"{model}\n{extra}", ha="center", va="bottom", fontsize=8.5,
+            ax.text(year, 0.25 + 0.6 * row, f"{shown.get(model, model)}\n{extra}", ha="center", va="bottom", fontsize=8.5,
                     fontweight="bold" if nb else "normal", color="k" if nb else "0.4", linespacing=1.1)
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     ax.set_ylim(-0.6, 0.3 + 0.6 * 4)

@@ -13,7 +13,7 @@ from cv2course.cli import main
 def restore_language(monkeypatch):
     """``--lang`` and set_language change the process's language: put it back after the test."""
     monkeypatch.setattr(i18n, "_chosen", None)
-    monkeypatch.delenv("CV2COURSE_LANG", raising=False)
+    monkeypatch.setenv("CV2COURSE_LANG", "en")  # recorded, so teardown restores it (delenv of an unset one is not)
 
 
 def figure_texts(fig):
