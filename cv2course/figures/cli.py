@@ -57,8 +57,10 @@ def run(args):
         settings.set_preview(True)
     specs = load_all()
     if args.list:
+        from cv2course.i18n import tr
+
         for spec in specs.values():
-            print(f"{spec.name:28s} {spec.kind:6s} {spec.lecture:14s} {spec.caption}")
+            print(f"{spec.name:28s} {spec.kind:6s} {spec.lecture:14s} {tr(spec.caption)}")
         return 0
     if not args.output:
         raise ValueError("give -o/--output DIR for the figures (or --list to see their names)")
