@@ -12,6 +12,7 @@ os.environ.setdefault("CV2COURSE_DATA", tempfile.mkdtemp(prefix="cv2course-test-
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["CV2COURSE_LANG"] = "en"  # messages in English unless a test asks for another language
 
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -42,3 +43,14 @@ def executed_notebooks(tmp_path_factory):
     """A folder where the notebook tests leave their executed copies (``NAME.ipynb``, ``es/NAME.ipynb``,
     ``exercises/...``), so that the course-site test builds from them instead of executing again."""
     return tmp_path_factory.mktemp("executed-notebooks")
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that switched the language (``--lang``, ``set_language``, a notebook's install cell run
+    in-process) does not leave it switched for the next."""
+    yield
+    from cv2course import i18n
+
+    i18n._chosen = None
+    os.environ["CV2COURSE_LANG"] = "en"
