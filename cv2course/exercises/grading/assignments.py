@@ -74,6 +74,23 @@ class Assignment:
         return sorted({f"cv2course.exercises.{CATALOGUE[t.exercise][0]}" for t in self.tasks})
 
 
+def released_code(assignment):
+    """The code cells of the released notebook (both languages' copies), where a checkout has them: the
+    instructor's own cells, whose imports are not the student's to explain. Empty when not found."""
+    if not assignment.notebook:
+        return set()
+    notebooks = Path(__file__).resolve().parents[3] / "notebooks"
+    sources = set()
+    for path in (notebooks / "exercises" / assignment.notebook, notebooks / "es" / "exercises" / assignment.notebook):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError):
+            continue
+        sources |= {"".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                    for c in cells if c.get("cell_type") == "code"}
+    return sources
+
+
 def _released(name, notebook, exercises):
     return Assignment(name, tuple(Task(e, e) for e in exercises), notebook)
 

@@ -291,8 +291,10 @@ def _grade(notebook, assignment, lang, timeout=60.0, total_timeout=None, memory=
 
     reference_files, reference_packages = _reference_info()
     found = scan(cells, assignment.tasks, [p for _, p in assignment_specs.CATALOGUE.values()])
+    released = assignment_specs.released_code(assignment)  # the instructor's cells, unchanged: nothing to flag
+    flags = [f for f in found.flags if dict(cells).get(f["cell"]) not in released]
     report = {"notebook": str(notebook), "assignment": assignment.name, "score": 0,
-              "max_score": assignment.max_score, "exercises": {}, "flags": list(found.flags), "events": [],
+              "max_score": assignment.max_score, "exercises": {}, "flags": flags, "events": [],
               "sandbox": {}, "error": None}
     temp_root = tempfile.gettempdir()
     folder = protocol.RunFolder(Path(tempfile.mkdtemp(prefix="cv2course-grade-", dir=temp_root)))
