@@ -178,7 +178,8 @@ def _cases_for(task, seed):
 
 
 def _stage(assignment, stage_dir, seed):
-    """Write every task's inputs under ``stage_dir``; return {exercise: (exercise, expected, labels, cases)}."""
+    """Write every task's inputs under ``stage_dir``; return {exercise: (exercise, expected, labels, descriptions,
+    cases)}."""
     import importlib
 
     from cv2course.exercises import core
@@ -190,7 +191,7 @@ def _stage(assignment, stage_dir, seed):
         ex, cases, labels = _cases_for(task, seed)
         wire.write_cases(cases, Path(stage_dir) / task.exercise)
         expected = [ex.expected_value(*copy.deepcopy(case)) for case in cases]
-        staged[task.exercise] = (ex, expected, labels, [core.describe_case(a, k) for a, k in cases])
+        staged[task.exercise] = (ex, expected, labels, [core.describe_case(a, k) for a, k in cases], cases)
     return staged
 
 

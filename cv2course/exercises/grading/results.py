@@ -5,6 +5,8 @@ own record; the answers and the audit log come from the student's kernel and are
 hostile (:mod:`.wire`): a malformed answer fails its case with the reason, and audit records
 can only add flags or a zero.
 """
+import copy
+
 from cv2course.exercises.diagnosis import diagnose
 from cv2course.exercises.grading import protocol, wire
 from cv2course.i18n import tr
@@ -16,7 +18,7 @@ def _outcome(status, points, text, **values):
 
 def score_task(task, staged, out, call_event, timeout, limit=None):
     """The exercise's entry from the answers in ``out``, read as hostile; ``limit``: why the run was ended."""
-    ex, expected, labels, descriptions = staged
+    ex, expected, labels, descriptions, cases = staged
     function = task.function
     if limit is not None:
         return _outcome("not run", 0, "limit reached, the run was ended: {why}", why=limit)
@@ -35,7 +37,7 @@ def score_task(task, staged, out, call_event, timeout, limit=None):
     if status.get("status") == "missing":
         return _outcome("not run", 0, "the notebook does not define {function}() (cell deleted or renamed?)",
                         function=function)
-    for i, (want, label, description) in enumerate(zip(expected, labels, descriptions)):
+    for i, (want, label, description, case) in enumerate(zip(expected, labels, descriptions, cases)):
         where = f"{label} ({description})"  # "hidden case N" stays English: student_view finds it by that text
         try:
             result = wire.read_json(out / f"case{i}.json")
@@ -56,7 +58,8 @@ def score_task(task, staged, out, call_event, timeout, limit=None):
         except (ValueError, TypeError) as exc:
             got, msg = None, str(exc)
         if msg:
-            slip = diagnose(ex, want, got) if got is not None else None  # the classic slip, named as check() does
+            # the classic slip, named as check() does (student files drop it for hidden cases with their inputs)
+            slip = diagnose(ex, want, got, *copy.deepcopy(case)) if got is not None else None
             return _outcome("failed", 0, "{where}: {reason}", where=where, reason=msg + (f" → {slip}" if slip else ""))
     return _outcome("passed", task.points, "all {count} cases match the reference", count=len(expected))
 

@@ -49,3 +49,30 @@ def test_feedback_files_speak_the_report_language_whatever_the_process_speaks():
     assert "hint:" in feedback_html.feedback_html(_report("en"))
     assert gradescope.results_json(_report("es"))["output"] != gradescope.results_json(_report("en"))["output"]
     assert i18n.language() == "en"  # the process itself did not switch
+
+
+def test_a_spanish_notebook_is_graded_in_spanish_and_names_the_class_5_slip(tmp_path, monkeypatch, capsys):
+    """Through `cv2course grade`: the Spanish NST exercise notebook with class 5's content cost."""
+    from pathlib import Path
+
+    from cv2course.cli import main
+
+    monkeypatch.delenv("CV2COURSE_LANG", raising=False)
+    monkeypatch.setattr(i18n, "_chosen", None)
+    released = Path(__file__).resolve().parents[3] / "notebooks" / "es" / "exercises" / "nst_exercises.ipynb"
+    nb = nbformat.read(str(released), as_version=4)
+    stub = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("def content_cost"))
+    stub.source = "def content_cost(a_C, a_G):\n    return np.sum((a_C - a_G) ** 2)\n"
+    nbformat.write(nb, str(tmp_path / "ana.ipynb"))
+    code = main(["grade", str(tmp_path / "ana.ipynb"), "--assignment", "nst", "--timeout", "60",
+                 "--json", str(tmp_path / "ana.json"), "--feedback", str(tmp_path / "fb")])
+    import json
+
+    report = json.loads((tmp_path / "ana.json").read_text(encoding="utf-8"))
+    assert code == 0 and report["lang"] == "es" and report["score"] == 0
+    message = report["exercises"]["content_cost"]["message"]
+    assert "normalización de la clase 5" in message and "× 4·n_H·n_W·n_C = " in message, message
+    assert "todavía lanza NotImplementedError" in report["exercises"]["gram_matrix"]["message"]
+    feedback = (tmp_path / "fb" / "ana.md").read_text(encoding="utf-8")
+    assert "pista:" in feedback and "hint:" not in feedback and "normalización de la clase 5" in feedback
+    assert not [f for f in report["flags"] if f.get("source") == "source code"], report["flags"]
