@@ -8,6 +8,7 @@ import functools
 import numpy as np
 
 from cv2course.figures import figure
+from cv2course.i18n import tr
 
 BASICS, LEARN = "00_cnn_basics", "01_what_convnets_learn"
 ARCH, WEIGHTS = "vgg16", "bundled"
@@ -50,10 +51,10 @@ def pooling(seed):
     in_boxes = [(r, c, 2, 2, col) for (r, c), col in zip(windows, colors)]
     out_boxes = [(r // 2, c // 2, 1, 1, col) for (r, c), col in zip(windows, colors)]
     fig, axes = plt.subplots(1, 4, figsize=(11, 3), gridspec_kw={"width_ratios": [2, 1, 2, 1]})
-    _matrix(axes[0], cb.MAX_POOL_INPUT, "input", boxes=in_boxes)
-    _matrix(axes[1], cb.max_pool(cb.MAX_POOL_INPUT), "max pool", boxes=out_boxes)
-    _matrix(axes[2], cb.AVG_POOL_INPUT, "input", boxes=in_boxes)
-    _matrix(axes[3], cb.avg_pool(cb.AVG_POOL_INPUT), "average pool", boxes=out_boxes)
+    _matrix(axes[0], cb.MAX_POOL_INPUT, tr("input"), boxes=in_boxes)
+    _matrix(axes[1], cb.max_pool(cb.MAX_POOL_INPUT), tr("max pool"), boxes=out_boxes)
+    _matrix(axes[2], cb.AVG_POOL_INPUT, tr("input"), boxes=in_boxes)
+    _matrix(axes[3], cb.avg_pool(cb.AVG_POOL_INPUT), tr("average pool"), boxes=out_boxes)
     fig.tight_layout()
     return fig
 
@@ -71,18 +72,18 @@ def conv_volume(seed):
     fig, axes = plt.subplots(3, 4, figsize=(11, 8.2), gridspec_kw={"width_ratios": [7, 3, 3, 3]})
     window = [(0, 0, 3, 3, "tab:red")]
     for c in range(3):
-        note = " (reconstructed)" if c in ex["reconstructed_channels"] else ""
-        _matrix(axes[c, 0], ex["padded"][..., c], f"input x[:, :, {c}] (padded){note}", boxes=window)
+        note = tr(" (reconstructed)") if c in ex["reconstructed_channels"] else ""
+        _matrix(axes[c, 0], ex["padded"][..., c], tr("input x[:, :, {c}] (padded)", c=c) + note, boxes=window)
         for k in range(2):
-            _matrix(axes[c, 1 + k], ex["filters"][..., c, k], f"filter w{k}[:, :, {c}]", cmap="RdBu")
+            _matrix(axes[c, 1 + k], ex["filters"][..., c, k], tr("filter w{k}[:, :, {c}]", k=k, c=c), cmap="RdBu")
     for k in range(2):
         axes[k, 3].set_visible(True)
-        _matrix(axes[k, 3], ex["output"][..., k], f"output o[:, :, {k}] (b{k} = {ex['biases'][k]:g})",
+        _matrix(axes[k, 3], ex["output"][..., k], tr("output o[:, :, {k}] (b{k} = {b:g})", k=k, b=ex["biases"][k]),
                 cmap="Greens", boxes=[(0, 0, 1, 1, "tab:red")])
     axes[2, 3].axis("off")
     n = cb.conv_output_size(5, 3, 1, 2)
-    axes[2, 3].text(0.0, 0.5, f"n = 5, p = 1, f = 3, s = 2\n⌊(n + 2p − f)/s⌋ + 1 = {n}\noutput {n}×{n}×2",
-                    fontsize=12, va="center")
+    formula = f"n = 5, p = 1, f = 3, s = 2\n⌊(n + 2p − f)/s⌋ + 1 = {n}\n"
+    axes[2, 3].text(0.0, 0.5, formula + tr("output {n}×{n}×2", n=n), fontsize=12, va="center")
     fig.tight_layout()
     return fig
 
@@ -96,12 +97,13 @@ def activation_functions(seed):
     from cv2course.featviz import cnn_basics as cb
 
     x = np.linspace(-4, 4, 401)
+    shown = {"sigmoid": tr("sigmoid")}  # ReLU, leaky ReLU, maxout, ELU and tanh keep their names in Spanish
     fig, axes = plt.subplots(2, 3, figsize=(10, 5.6))
     for ax, (name, fn) in zip(axes.flat, cb.ACTIVATIONS.items()):
         ax.axhline(0, color="0.7", lw=0.8)
         ax.axvline(0, color="0.7", lw=0.8)
         ax.plot(x, fn(x), lw=2.2)
-        ax.set_title(name)
+        ax.set_title(shown.get(name, name))
         ax.set_xlim(-4, 4)
         ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -124,7 +126,7 @@ def activations(seed):
     acts = layer_activations(image, layers, extractor=_extractor(layers))
     fig, axes = plt.subplots(1, len(layers) + 1, figsize=(3.2 * (len(layers) + 1), 3.3))
     axes[0].imshow(image)
-    axes[0].set_title("input")
+    axes[0].set_title(tr("input"))
     for ax, layer in zip(axes[1:], layers):
         a = acts[layer]
         ax.imshow(channel_grid(a, strongest_channels(a, 8), ncols=4), cmap="magma", vmin=0, vmax=1)
@@ -192,7 +194,7 @@ def filters_plain_vs_regularized(seed):
     plain = _filter_rows(layers, seed)
     regularized = _filter_rows(layers, seed, **REGULARIZED)
     rows = [plain[0], regularized[0], plain[1], regularized[1]]
-    labels = [f"{layer}\n{kind}" for layer in layers for kind in ("plain", "regularised")]
+    labels = [f"{layer}\n{kind}" for layer in layers for kind in (tr("plain"), tr("regularised"))]
     return _image_rows(rows, labels)
 
 
@@ -231,6 +233,6 @@ def top_patches(seed):
                 ax.set_yticks([])
                 if c < len(patches):
                     ax.imshow(patches[c].image)
-            axes[row, 0].set_ylabel(f"{layer}\nch {channel}", fontsize=8)
+            axes[row, 0].set_ylabel(tr("{layer}\nch {channel}", layer=layer, channel=channel), fontsize=8)
     fig.tight_layout()
     return fig

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from cv2course.figures import figure
+from cv2course.i18n import tr
 
 LECTURE = "02_nst"
 ARCH, WEIGHTS = "vgg16", "bundled"
@@ -30,6 +31,13 @@ def _show(images, titles, ncols=None, size=3.0):
     from cv2course.viz import show_images
 
     return show_images(np.stack(images), titles=titles, ncols=ncols or len(images), size=size)
+
+
+def _image_name(name):
+    """A sample image's name as the figures show it (the names of photos and paintings stay as they are)."""
+    names = {"brick": tr("brick"), "gravel": tr("gravel"), "immunohistochemistry": tr("immunohistochemistry"),
+             "starry_night": tr("starry_night"), "tuebingen": tr("tuebingen")}
+    return names.get(name, name)
 
 
 def _same_size(images):
@@ -51,7 +59,8 @@ def nst_result(seed):
     result = _transfer().run(content, style, steps=steps, verbose=0, seed=seed)
     # no wall time in the title: the same seed must give the same file
     return _show(_same_size([content, style, result.image]),
-                 [f"content ({names[0]})", f"style ({names[1]})", f"generated ({steps} L-BFGS steps)"], size=3.6)
+                 [tr("content ({name})", name=_image_name(names[0])), tr("style ({name})", name=_image_name(names[1])),
+                  tr("generated ({steps} L-BFGS steps)", steps=steps)], size=3.6)
 
 
 @figure("nst_layers", kind="image", lecture=LECTURE,
@@ -67,7 +76,7 @@ def nst_layers(seed):
     # a gray start rather than white noise: pixels a layer does not constrain stay gray instead of noisy
     rng = np.random.default_rng(seed)
     start = np.clip(0.5 + 0.05 * rng.standard_normal(content.shape), 0.0, 1.0).astype(np.float32)
-    images, titles = [content], ["content"]
+    images, titles = [content], [tr("content")]
     for layer in layers:
         st = _transfer(content_layers={layer: 1.0}, style_layers=[], alpha=1.0, init=start)
         r = st.run(content, None, steps=settings.pick(60, 2, preview=20), verbose=0, seed=seed)
@@ -97,8 +106,8 @@ def texture_synthesis(seed):
         sources.append(texture)
         results.append(r.image)
         drop = r.history["style"][0] / max(r.history["style"][-1], 1e-12)
-        titles.append(f"synthesised (style cost ÷{drop:.0f})")
-    return _show(sources + results, names + titles, ncols=len(names), size=3.2)
+        titles.append(tr("synthesised (style cost ÷{drop:.0f})", drop=drop))
+    return _show(sources + results, [_image_name(n) for n in names] + titles, ncols=len(names), size=3.2)
 
 
 @figure("gram_heatmap", kind="image", lecture=LECTURE,
@@ -125,10 +134,10 @@ def gram_heatmap(seed):
     for c, (name, img) in enumerate(zip(names, images)):
         g = layer_gram(img, layer, normalize="correlation", channels=channels, extractor=extractor)
         axes[0, c].imshow(img)
-        axes[0, c].set_title(name)
+        axes[0, c].set_title(_image_name(name))
         axes[0, c].axis("off")
         im = axes[1, c].imshow(g, cmap="viridis", vmin=0, vmax=1)
-        axes[1, c].set_title(f"Gram, {layer}", fontsize=9)
+        axes[1, c].set_title(tr("Gram, {layer}", layer=layer), fontsize=9)
         axes[1, c].set_xticks([])
         axes[1, c].set_yticks([])
     fig.colorbar(im, ax=axes[1, :].tolist(), shrink=0.8, label=r"$G_{kk'}\,/\,\sqrt{G_{kk}\,G_{k'k'}}$")
@@ -146,10 +155,10 @@ def nst_variants(seed):
     size, steps = settings.pick(128, 32, preview=96), settings.pick(50, 2, preview=15)
     content, style, names = example_pair(size)
     second = sample_image("gravel", size=size)
-    runs = [("max pooling", {}, {}), ("average pooling", {"pooling": "avg"}, {}),
-            ("colour preserved", {}, {"preserve_color": True}),
-            ("blend with gravel", {}, {"style": [style, second], "style_blend": [0.5, 0.5]})]
-    images, titles = [content], ["content"]
+    runs = [(tr("max pooling"), {}, {}), (tr("average pooling"), {"pooling": "avg"}, {}),
+            (tr("colour preserved"), {}, {"preserve_color": True}),
+            (tr("blend with gravel"), {}, {"style": [style, second], "style_blend": [0.5, 0.5]})]
+    images, titles = [content], [tr("content")]
     for title, model_kwargs, run_kwargs in runs:
         run_kwargs = {"style": style, **run_kwargs}
         r = _transfer(**model_kwargs).run(content, steps=steps, verbose=0, seed=seed, **run_kwargs)
@@ -189,11 +198,11 @@ def adam_vs_lbfgs(seed):
         axes[0].plot(h["time"], h["total"], label=label, lw=2)
         axes[1].plot(h["step"], h["total"], label=label, lw=2)
     # coarse-to-fine against time only: its coarse iterations are cheaper than full-size ones
-    axes[0].plot(c2f_history["time"], c2f_history["total"], label="L-BFGS, coarse to fine", lw=2)
-    for ax, xlabel in zip(axes, ("seconds", "steps (L-BFGS: iterations)")):
+    axes[0].plot(c2f_history["time"], c2f_history["total"], label=tr("L-BFGS, coarse to fine"), lw=2)
+    for ax, xlabel in zip(axes, (tr("seconds"), tr("steps (L-BFGS: iterations)"))):
         ax.set_yscale("log")
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("total loss J(G)")
+        ax.set_ylabel(tr("total loss J(G)"))
         ax.grid(alpha=0.3, which="both")
         ax.legend()
     fig.tight_layout()
