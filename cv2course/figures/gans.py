@@ -323,7 +323,7 @@ def ring_progress(rows, title=""):
     from cv2course.experiments import toy2d
 
     columns = max(len(shots.steps) - 1 for _, shots in rows)
-    fig, axes = plt.subplots(len(rows), columns, figsize=(2.6 * columns, 2.9 * len(rows)), squeeze=False)
+    fig, axes = plt.subplots(len(rows), columns, figsize=(2.6 * columns, 3.3 * len(rows)), squeeze=False)
     for r, (name, shots) in enumerate(rows):
         for c in range(columns):
             ax = axes[r, c]
