@@ -40,6 +40,11 @@ def _encode(value, folder, stem, counter):
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"cannot send a {type(value).__name__} to the kernel")
+    return _save_npy(array, folder, stem, counter)
+
+
+def _save_npy(array, folder, stem, counter):
+    """``array`` as the next ``stem.N.npy`` file of ``folder`` (no pickles); its JSON node."""
     name = f"{stem}.{len(counter)}.npy"
     counter.append(name)
     np.save(Path(folder) / name, array, allow_pickle=False)
@@ -92,10 +97,7 @@ def write_answer(value, folder, stem):
             return {"list": [put(x) for x in v]}
         if v.dtype.kind not in "biufc":
             raise TypeError(f"expected numbers, got an array of dtype {v.dtype}")
-        name = f"{stem}.{len(counter)}.npy"
-        counter.append(name)
-        np.save(Path(folder) / name, v, allow_pickle=False)
-        return {"npy": name}
+        return _save_npy(v, folder, stem, counter)
 
     return put(value)
 
