@@ -99,7 +99,7 @@ def test_a_fork_bomb_and_allocating_children_end_their_own_run_only(tmp_path):
         assert report["sandbox"]["processes"] == 64 and report["sandbox"]["memory"] == 2 ** 30
 
 
-def _reachable_for_others(path):
+def _blocked_for_others(path):
     """The first ancestor of ``path`` that a user other than its owner cannot enter, or None."""
     for parent in reversed(Path(path).resolve().parents):
         if not os.stat(parent).st_mode & stat.S_IXOTH:
@@ -107,17 +107,32 @@ def _reachable_for_others(path):
     return None
 
 
+def _show_to_others(paths):
+    """Shell commands that, in a private mount namespace, make ``paths`` reachable for any user: each
+    folder that hides one (root's 0700 home, ``mktemp -d``) becomes an empty tmpfs with the path
+    bind-mounted back into it."""
+    needed = sorted({Path(p).resolve() for p in paths})
+    needed = [p for p in needed if not any(q != p and q in p.parents for q in needed)]
+    hidden = [(p, _blocked_for_others(p)) for p in needed]
+    hidden = [(p, b) for p, b in hidden if b is not None]
+    covers = sorted({b for _, b in hidden})
+    covers = [b for b in covers if not any(c != b and c in b.parents for c in covers)]
+    stage = f"/tmp/.py-{os.getpid()}"
+    steps = []
+    for i, (path, _) in enumerate(hidden):
+        steps.append(f"mkdir -p {stage}/{i} && mount --bind {shlex.quote(str(path))} {stage}/{i}")
+    steps += [f"mount -t tmpfs -o mode=755 none {shlex.quote(str(b))}" for b in covers]
+    for i, (path, _) in enumerate(hidden):
+        steps.append(f"mkdir -p {shlex.quote(str(path))} && mount --move {stage}/{i} {shlex.quote(str(path))}")
+    return "".join(step + " && " for step in steps)
+
+
 @pytest.mark.skipif(not ROOT, reason="dropping to a normal user needs root")
 def test_as_a_normal_user_nothing_changes_but_the_network_is_still_closed(listener):
-    # this machine's Python may live under root's 0700 home: show it to the user in a private mount namespace
-    blocked = _reachable_for_others(sys.prefix)
-    prefix = Path(sys.prefix).resolve()
-    mounts = ""
-    if blocked is not None:
-        mounts = (f"mkdir -p /tmp/.py-{os.getpid()} && mount --bind {shlex.quote(str(prefix))} /tmp/.py-{os.getpid()}"
-                  f" && mount -t tmpfs -o mode=755 none {shlex.quote(str(blocked))}"
-                  f" && mkdir -p {shlex.quote(str(prefix))}"
-                  f" && mount --move /tmp/.py-{os.getpid()} {shlex.quote(str(prefix))} && ")
+    # this machine's Python (a venv in a 0700 mktemp folder, its interpreter under root's 0700 home) is
+    # shown to the user in a private mount namespace
+    python = os.path.dirname(os.path.realpath(sys.executable))
+    mounts = _show_to_others([sys.prefix, os.path.realpath(sys.base_prefix), python, REPO])
     with tempfile.TemporaryDirectory(prefix="grade-as-user-") as tmp:
         os.chmod(tmp, 0o777)
         path = notebook(Path(tmp) / "student.ipynb", probes(listener.port) + CONVNETS_RIGHT)
