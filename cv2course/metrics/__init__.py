@@ -14,7 +14,7 @@ InceptionV3)" and are not comparable with published FIDs. Every other extractor 
 """
 from cv2course.lazy import lazy_exports
 from cv2course.metrics.divergences import (TransportResult, distance_cost, earth_movers_distance,
-                                           earth_movers_distance_1d, emd_box_example, js_divergence, kl_divergence,
+                                           earth_movers_distance_1d, earth_movers_distance_points, emd_box_example, js_divergence, kl_divergence,
                                            transport_cost)
 from cv2course.metrics.features import (FeatureExtractor, Score, digits_cnn, fd_of, get_extractor, kd_of, label_for,
                                         precision_recall_of, statistics_of)
@@ -28,7 +28,8 @@ from cv2course.metrics.prd import knn_radii, precision_recall
 __all__ = [
     "FeatureExtractor", "FeatureStatistics", "Score", "TransportResult", "class_entropy", "class_histogram",
     "classes_covered", "classifier_probabilities", "mean_pairwise_distance",
-    "digits_cnn", "distance_cost", "earth_movers_distance", "earth_movers_distance_1d", "emd_box_example", "fd_of",
+    "digits_cnn", "distance_cost", "earth_movers_distance", "earth_movers_distance_1d",
+    "earth_movers_distance_points", "emd_box_example", "fd_of",
     "feature_statistics", "frechet_distance", "frechet_distance_from_features", "get_extractor",
     "inception_score", "inception_score_of_images", "js_divergence", "kd_of", "kernel_distance",
     "kernel_inception_distance", "kl_divergence", "knn_radii", "label_for", "mmd2_unbiased",

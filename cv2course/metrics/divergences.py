@@ -146,6 +146,46 @@ def earth_movers_distance(p, q, cost=None, positions=None):
     return TransportResult(float(np.sum(plan * c)), plan)
 
 
+def earth_movers_distance_points(x, y):
+    """Exact Earth Mover's distance between two equal-size point sets, each point of mass 1/n.
+
+        W(P̂, Q̂) = min over permutations σ of 1/n Σᵢ ‖xᵢ − y_σ(i)‖₂
+
+    With equal uniform weights an optimal transport plan can be taken to be a permutation
+    (Birkhoff–von Neumann: the plans are the doubly stochastic matrices, whose vertices are
+    permutations), so the linear program of :func:`earth_movers_distance` reduces to an
+    assignment problem, solved exactly by ``scipy.optimize.linear_sum_assignment``
+    (n = 1,000 points in well under a second). ``x`` and ``y``: (n, d) arrays (a 1-D array is n
+    points on a line); the ground distance is Euclidean. For samples of two distributions this is
+    the distance of the empirical distributions, a consistent but biased (upward) estimate of
+    W(P, Q): two samples of one distribution are not at distance 0.
+    """
+    a = _points(x, "x")
+    b = _points(y, "y")
+    if a.shape != b.shape:
+        raise ValueError(f"x and y must be point sets of the same size and dimension, got shapes {a.shape} "
+                         f"and {b.shape}; subsample the larger set")
+    from scipy.optimize import linear_sum_assignment
+
+    cost = np.sqrt(np.sum((a[:, None, :] - b[None, :, :]) ** 2, axis=-1))
+    rows, cols = linear_sum_assignment(cost)
+    return float(cost[rows, cols].mean())
+
+
+def _points(x, name):
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of points (n, d), got {type(x).__name__}") from exc
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty array of points of shape (n, d), got shape {np.shape(x)}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
 def transport_cost(plan, cost):
     """Cost Σᵢⱼ γᵢⱼ Cᵢⱼ of a given plan γ (e.g. a hand-made plan from the slides)."""
     plan = np.asarray(plan, dtype=np.float64)

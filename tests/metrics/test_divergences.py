@@ -3,7 +3,8 @@ import pytest
 import scipy.spatial.distance
 import scipy.stats
 
-from cv2course.metrics import (distance_cost, earth_movers_distance, earth_movers_distance_1d, emd_box_example,
+from cv2course.metrics import (distance_cost, earth_movers_distance, earth_movers_distance_1d,
+                               earth_movers_distance_points, emd_box_example,
                                js_divergence, kl_divergence, transport_cost)
 
 
@@ -118,3 +119,29 @@ def test_lp_handles_a_non_metric_cost():
     cost = np.array([[0.0, 5.0], [1.0, 0.0]])
     result = earth_movers_distance([1, 0], [0, 1], cost=cost)
     assert result.distance == pytest.approx(5.0)
+
+
+def test_point_set_emd_of_a_hand_computed_case():
+    # x = (0,0), (0,1); y = (0,5), (3,0). Matching in the given order costs 5 + sqrt(10) = 8.16; the other
+    # matching (0,0)→(3,0), (0,1)→(0,5) costs 3 + 4 = 7: the EMD is 7 / 2 points = 3.5.
+    x, y = [[0.0, 0.0], [0.0, 1.0]], [[0.0, 5.0], [3.0, 0.0]]
+    assert earth_movers_distance_points(x, y) == pytest.approx(3.5)
+    assert earth_movers_distance_points(y, x) == pytest.approx(3.5)
+    assert earth_movers_distance_points(x, x) == 0.0
+
+
+def test_point_set_emd_equals_the_linear_program_and_scipy_on_a_line():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(12, 2)), rng.normal(size=(12, 2)) + [1.0, 0.0]
+    cost = np.linalg.norm(x[:, None] - y[None], axis=-1)
+    lp = earth_movers_distance(np.ones(12), np.ones(12), cost=cost).distance
+    assert earth_movers_distance_points(x, y) == pytest.approx(lp, rel=1e-9)
+    a, b = rng.normal(size=30), rng.normal(size=30) * 2
+    assert earth_movers_distance_points(a, b) == pytest.approx(scipy.stats.wasserstein_distance(a, b))
+
+
+def test_point_set_emd_rejects_unequal_sets():
+    with pytest.raises(ValueError, match="same size"):
+        earth_movers_distance_points(np.zeros((3, 2)), np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        earth_movers_distance_points([[0.0, np.nan]], [[0.0, 0.0]])
