@@ -29,7 +29,10 @@ class Trace:
 
         self.history = {}
         self.callback, self.every, self.max_seconds = callback, every, max_seconds
-        self.bar = tqdm(total=steps, desc=f"style transfer ({name})", disable=not verbose, leave=False)
+        # redrawn at most once a second (a step takes about half a second at 256 px): in a plain
+        # terminal every redraw is a new line of output when the terminal cannot rewrite it
+        self.bar = tqdm(total=steps, desc=f"style transfer ({name})", disable=not verbose, leave=False,
+                        mininterval=1.0)
         self.t0 = time.perf_counter()
 
     @property
@@ -47,8 +50,8 @@ class Trace:
         for name, value in terms.items():
             h.setdefault(name, []).append(float(value))
         if step:
+            self.bar.set_postfix(loss=f"{h['total'][-1]:.4g}", refresh=False)  # drawn by update, if it is time
             self.bar.update(1)
-            self.bar.set_postfix(loss=f"{h['total'][-1]:.4g}")
 
     def drop_last(self):
         for values in self.history.values():
