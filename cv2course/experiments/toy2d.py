@@ -29,13 +29,28 @@ COLLAPSING_GAN = dict(latent_dim=256, learning_rates=(1e-4, 1e-3))
 # all 8 modes from about step 800 (seed 0).
 COVERING_GAN = dict(COLLAPSING_GAN, minibatch_std=True)
 
-# WGAN and WGAN-GP on the ring: the papers' algorithms, optimizer families, c = 0.01, λ = 10 and
-# n_critic = 5, with 2-d noise and larger learning rates than the papers' (5e-5, 1e-4), so that something
-# shows in 1,000 generator steps instead of their 100,000. Measured on seed 0 at 1,000 steps: WGAN
-# spreads a blob over the ring's extent (2-4 of 8 modes; with c = 0.1, all 8 from step 125-200); WGAN-GP
-# still hops between modes (1-6 of 8 at steps 800-1000 for rates 1e-4 to 1e-3).
-TOY_SETTINGS = {"wgan": dict(latent_dim=2, learning_rates=(5e-4, 5e-4)),
-                "wgan_gp": dict(latent_dim=2, learning_rates=(1e-3, 1e-3))}
+# GAN, WGAN and WGAN-GP on the ring for the figures and notebooks of lectures 06-07. WGAN and WGAN-GP share
+# networks (2-d noise, 3 hidden ReLU layers of 128 in G and in the critic, no batch norm), batch m = 256 and
+# n_critic = 5; 1,000 generator steps take 20-30 s of CPU each on a 2-core CPU.
+# - WGAN: Algorithm 1 with the paper's c = 0.01 and RMSProp, at 1e-3 instead of 5e-5 (at 5e-5 nothing moves in
+#   1,000 steps: exact EMD 1.84 → 1.83; at 5e-4 and 2e-3 it ends as at 1e-3, 0.76-0.80).
+# - WGAN-GP: Algorithm 1 with the paper's Adam(1e-4, β1 = 0, β2 = 0.9) and λ = 0.1, the value of the authors' own
+#   toy script (gan_toy.py); with the paper's λ = 10 this toy did not settle in 1,000 steps (EMD 1.4-5.2).
+# Exact EMD between 1,000 generated and 1,000 real points (true_distances) at steps 0 / 125 / 250 / 375 / 1,000,
+# measured with this code (1 TF thread each; 19-21 s of CPU per WGAN run, 26-29 s per WGAN-GP run):
+#   seed 0: WGAN 1.84 / 1.77 / 1.28 / 0.81 / 0.75    WGAN-GP 1.84 / 1.03 / 0.70 / 0.53 / 0.20
+#   seed 1: WGAN 1.86 / 1.82 / 1.30 / 0.82 / 0.81    WGAN-GP 1.86 / 1.03 / 0.77 / 0.60 / 0.23
+#   seed 2: WGAN 1.81 / 1.70 / 1.04 / 0.77 / 0.72    WGAN-GP 1.81 / 0.92 / 0.64 / 0.44 / 0.23
+# Both learn; WGAN-GP is below WGAN at every step measured (every 125) and keeps improving, WGAN stalls at a
+# coarse cover (1-5 of 8 modes). Two samples of the ring itself: 0.06-0.19. Tried and not kept: WGAN with batch
+# norm in the critic (RMSProp 5e-4: nothing moves); WGAN-GP with Adam β1 = 0.5 (the authors' toy script) behaves
+# like β1 = 0 (seed 0: 0.56 at step 375, 0.18 at 1,000), at 3e-4 it is faster still.
+# With c = 0.1 instead of the paper's 0.01, WGAN covers the 8 modes from step 125 (EMD 0.41; 0.16 at 1,000,
+# seed 0): on this toy clipping is fast when c is tuned, slow at the paper's value.
+# The GAN is COLLAPSING_GAN (notebook 06's standard GAN), for the figures that compare mode coverage.
+TOY_SETTINGS = {"gan": COLLAPSING_GAN,
+                "wgan": dict(latent_dim=2, depth=3, learning_rates=(1e-3, 1e-3)),
+                "wgan_gp": dict(latent_dim=2, depth=3, learning_rates=(1e-4, 1e-4), gp_weight=0.1)}
 
 
 def ring_centres(modes=RING_MODES, radius=RADIUS):
@@ -130,9 +145,10 @@ def optimizers(kind, learning_rates):
     return {"discriminator_optimizer": make(d_lr), "generator_optimizer": make(g_lr)}
 
 
-def build(kind, latent_dim=256, width=128, learning_rates=None, seed=0, run_eagerly=None, critic_batch_norm=False,
-          minibatch_std=False, **options):
-    """A compiled package model of ``kind`` ("gan", "wgan", "wgan_gp") with MLP networks for 2-D points.
+def build(kind, latent_dim=256, width=128, depth=2, learning_rates=None, seed=0, run_eagerly=None,
+          critic_batch_norm=False, minibatch_std=False, **options):
+    """A compiled package model of ``kind`` ("gan", "wgan", "wgan_gp") with MLP networks for 2-D points
+    (``depth`` hidden layers of ``width`` units in the generator and in the critic).
 
     ``learning_rates`` = (discriminator, generator) in the paper's optimizer family (:func:`optimizers`);
     None keeps the class's defaults (the papers' rates). ``options`` go to the class: ``loss`` for
@@ -144,12 +160,12 @@ def build(kind, latent_dim=256, width=128, learning_rates=None, seed=0, run_eage
     from cv2course.gans import GAN, WGAN, WGANGP
 
     check_choice(kind, "kind", KINDS)
-    generator = mlp(latent_dim, 2, width, name="generator", seed=seed)
+    generator = mlp(latent_dim, 2, width, depth, name="generator", seed=seed)
     if minibatch_std:
-        critic = minibatch_std_discriminator(width, seed=seed + 1)
+        critic = minibatch_std_discriminator(width, depth, seed=seed + 1)
     else:
-        critic = mlp(2, 1, width, batch_norm=critic_batch_norm, name="discriminator" if kind == "gan" else "critic",
-                     seed=seed + 1)
+        critic = mlp(2, 1, width, depth, batch_norm=critic_batch_norm,
+                     name="discriminator" if kind == "gan" else "critic", seed=seed + 1)
     if kind == "gan":
         model = GAN(generator=generator, discriminator=critic, seed=seed, **options)
     else:
@@ -209,6 +225,35 @@ def train(model, steps, snapshot_steps=(), n_points=1000, batch_size=256, seed=0
         shots.points.append(from_model(model.generate(z=z)))
         shots.logs.append({k: float(v[-1]) for k, v in history.history.items()})
     return shots
+
+
+#: Seed of the real sample that :func:`true_distances` measures against (not one of the training batches).
+EVAL_SEED = 12345
+
+
+def true_distances(shots, seed=EVAL_SEED, **ring):
+    """The exact Earth Mover's distance (ring units) from each snapshot's generated points to as many
+    fresh ring points (:func:`cv2course.metrics.earth_movers_distance_points`): the true distance that
+    the critic's ``wasserstein`` log estimates. Two samples of the ring itself are not at 0: with
+    1,000 points each it is 0.06-0.19 (mean 0.11 over 10 seeds: mode counts that differ by chance)."""
+    from cv2course.metrics import earth_movers_distance_points
+
+    out = []
+    for points in shots.points:
+        real = ring_points(len(points), seed=seed, **ring)
+        out.append(earth_movers_distance_points(points, real))
+    return np.asarray(out)
+
+
+def critic_estimates(shots):
+    """(steps, values): the critic's Wasserstein estimate E f(x) − E f(G(z)) of each chunk after step 0
+    (the mean over that chunk's critic updates), converted to ring units (× :data:`SCALE`: the critic
+    sees points divided by SCALE). With the gradient penalty the critic is close to 1-Lipschitz and the
+    estimate is comparable with :func:`true_distances`; with weight clipping it is at most K·W for an
+    unknown Lipschitz bound K set by c, so only its trend means something."""
+    steps = [s for s, log in zip(shots.steps, shots.logs) if "wasserstein" in log]
+    values = [SCALE * log["wasserstein"] for log in shots.logs if "wasserstein" in log]
+    return np.asarray(steps), np.asarray(values)
 
 
 def critic_surface(model, extent=3.0, resolution=60):

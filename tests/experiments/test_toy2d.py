@@ -75,3 +75,30 @@ def test_snapshots_at_keeps_step_zero_and_the_asked_steps():
         shots.logs.append({"step": step})
     kept = shots.at([2, 4, 9])
     assert kept.steps == [0, 2, 4] and [p[0, 0] for p in kept.points] == [0, 2, 4]
+
+
+def test_true_distances_are_the_exact_emd_to_a_fresh_ring_sample():
+    from cv2course.metrics import earth_movers_distance_points
+
+    shots = toy2d.Snapshots()
+    ring = toy2d.ring_points(50, seed=toy2d.EVAL_SEED)
+    shots.points = [ring, ring + [1.0, 0.0], toy2d.ring_points(50, seed=3)]
+    emd = toy2d.true_distances(shots)
+    assert emd[0] == 0.0  # the evaluation sample itself
+    assert emd[1] == pytest.approx(1.0)  # every point moved by 1: moving them back is the cheapest plan
+    assert emd[2] == pytest.approx(earth_movers_distance_points(shots.points[2], ring))
+
+
+def test_critic_estimates_are_in_ring_units_and_skip_step_zero():
+    shots = toy2d.Snapshots()
+    shots.steps, shots.logs = [0, 5, 10], [{}, {"wasserstein": 0.2}, {"wasserstein": 0.1}]
+    steps, values = toy2d.critic_estimates(shots)
+    assert steps.tolist() == [5, 10]
+    np.testing.assert_allclose(values, [0.2 * toy2d.SCALE, 0.1 * toy2d.SCALE])
+
+
+def test_build_stacks_depth_hidden_layers_in_both_networks():
+    model = toy2d.build("wgan_gp", latent_dim=2, width=8, depth=3, seed=0, learning_rates=(1e-4, 1e-4))
+    for net in (model.generator, model.critic):
+        assert sum(layer.__class__.__name__ == "Dense" for layer in net.layers) == 4  # 3 hidden + output
+    assert float(model.discriminator_optimizer.beta_1) == 0.0 and float(model.discriminator_optimizer.beta_2) == 0.9

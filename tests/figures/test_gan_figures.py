@@ -39,7 +39,7 @@ def test_timeline_has_the_slides_years_and_marks_the_course_models(close_figures
     assert "StyleGAN\nKarras et al." in texts  # not in the course: no notebook
 
 
-@pytest.mark.parametrize("name, runs", [("mode_collapse_sequence", 2), ("wgan_toy_progress", 3)])
+@pytest.mark.parametrize("name, runs", [("mode_collapse_sequence", 2), ("wgan_toy_progress", 2)])
 def test_toy_figures_are_registered_and_say_they_are_quick(name, runs, close_figures):
     from cv2course import settings
 
@@ -48,6 +48,26 @@ def test_toy_figures_are_registered_and_say_they_are_quick(name, runs, close_fig
     texts = _texts(spec.func(0))
     assert any("quick mode" in t for t in texts)
     assert sum("of 8 modes" in t for t in texts) == 4 * runs  # one panel per run and step count
+    if name == "wgan_toy_progress":
+        assert sum(", EMD " in t for t in texts) == 4 * runs  # each panel gives its exact EMD too
+
+
+def test_ring_progress_gives_the_distance_of_the_steps_it_is_told(close_figures):
+    shots = toy2d.Snapshots()
+    shots.steps, shots.points = [0, 10, 20], [np.zeros((8, 2)), toy2d.ring_centres(), toy2d.ring_centres()]
+    texts = _texts(gans.ring_progress([("WGAN", shots)], distances={"WGAN": {10: 0.456}}))
+    assert "WGAN\nstep 10: 8 of 8 modes, EMD 0.46" in texts and "WGAN\nstep 20: 8 of 8 modes" in texts
+
+
+@pytest.mark.parametrize("name", ["wgan_vs_gan", "mode_collapse"])
+def test_the_comparison_figures_train_on_the_ring_and_say_they_are_quick(name, close_figures):
+    from cv2course import settings
+
+    assert settings.QUICK
+    fig = figures.load_all()[name].func(0)
+    texts = _texts(fig)
+    assert any("quick mode" in t for t in texts)
+    assert {"GAN", "WGAN, c = 0.01", "WGAN-GP"} <= set(texts)  # the legend names the three toy runs
 
 
 def test_critic_toy_draws_the_setting_it_trained(close_figures):
