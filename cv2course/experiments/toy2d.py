@@ -31,20 +31,23 @@ COVERING_GAN = dict(COLLAPSING_GAN, minibatch_std=True)
 
 # GAN, WGAN and WGAN-GP on the ring for the figures and notebooks of lectures 06-07. WGAN and WGAN-GP share
 # networks (2-d noise, 3 hidden ReLU layers of 128 in G and in the critic, no batch norm), batch m = 256 and
-# n_critic = 5; 1,000 generator steps take 20-30 s of CPU each on a 2-core CPU.
+# n_critic = 5; 1,000 generator steps take 25-36 s of CPU each on a 2-core CPU. (The trials of other rates, λ,
+# β1, batch norm and c below ran with snapshots every 125 steps and 1 TF thread.)
 # - WGAN: Algorithm 1 with the paper's c = 0.01 and RMSProp, at 1e-3 instead of 5e-5 (at 5e-5 nothing moves in
 #   1,000 steps: exact EMD 1.84 → 1.83; at 5e-4 and 2e-3 it ends as at 1e-3, 0.76-0.80).
 # - WGAN-GP: Algorithm 1 with the paper's Adam(1e-4, β1 = 0, β2 = 0.9) and λ = 0.1, the value of the authors' own
 #   toy script (gan_toy.py); with the paper's λ = 10 this toy did not settle in 1,000 steps (EMD 1.4-5.2).
 # Exact EMD between 1,000 generated and 1,000 real points (true_distances) at steps 0 / 125 / 250 / 375 / 1,000,
-# measured with this code (1 TF thread each; 19-21 s of CPU per WGAN run, 26-29 s per WGAN-GP run):
-#   seed 0: WGAN 1.84 / 1.77 / 1.28 / 0.81 / 0.75    WGAN-GP 1.84 / 1.03 / 0.70 / 0.53 / 0.20
-#   seed 1: WGAN 1.86 / 1.82 / 1.30 / 0.82 / 0.81    WGAN-GP 1.86 / 1.03 / 0.77 / 0.60 / 0.23
-#   seed 2: WGAN 1.81 / 1.70 / 1.04 / 0.77 / 0.72    WGAN-GP 1.81 / 0.92 / 0.64 / 0.44 / 0.23
-# Both learn; WGAN-GP is below WGAN at every step measured (every 125) and keeps improving, WGAN stalls at a
-# coarse cover (1-5 of 8 modes). Two samples of the ring itself: 0.06-0.19. Tried and not kept: WGAN with batch
-# norm in the critic (RMSProp 5e-4: nothing moves); WGAN-GP with Adam β1 = 0.5 (the authors' toy script) behaves
-# like β1 = 0 (seed 0: 0.56 at step 375, 0.18 at 1,000), at 3e-4 it is faster still.
+# trained as notebook 07 and the figures do (a snapshot every 25 steps; 25-36 s of CPU per 1,000 steps, plus
+# 7-12 s for the 41 distances):
+#   seed 0: WGAN 1.84 / 1.77 / 1.26 / 0.80 / 0.87    WGAN-GP 1.84 / 1.01 / 0.71 / 0.54 / 0.19
+#   seed 1: WGAN 1.86 / 1.81 / 1.30 / 0.82 / 0.77    WGAN-GP 1.86 / 1.03 / 0.77 / 0.59 / 0.22
+#   seed 2: WGAN 1.81 / 1.70 / 1.04 / 0.77 / 0.78    WGAN-GP 1.81 / 0.91 / 0.64 / 0.44 / 0.23
+# Both learn; WGAN-GP is below WGAN at all 40 snapshots (by >= 0.21 from step 250) and keeps improving; WGAN
+# stalls at a blob over the ring (0-5 of 8 modes). Two samples of the ring itself: 0.06-0.19. Tried and not
+# kept: WGAN with batch norm in the critic (RMSProp 5e-4: nothing
+# moves); WGAN-GP with Adam β1 = 0.5 (the authors' toy script) behaves like β1 = 0 (seed 0: 0.56 at step 375,
+# 0.18 at 1,000), at 3e-4 it is faster still.
 # With c = 0.1 instead of the paper's 0.01, WGAN covers the 8 modes from step 125 (EMD 0.41; 0.16 at 1,000,
 # seed 0): on this toy clipping is fast when c is tuned, slow at the paper's value.
 # The GAN is COLLAPSING_GAN (notebook 06's standard GAN), for the figures that compare mode coverage.
