@@ -338,7 +338,8 @@ _TOY_COLORS = {"gan": "tab:gray", "wgan": "tab:orange", "wgan_gp": "tab:blue"}
 
 
 def _toy_label(kind):
-    return {"gan": tr("GAN"), "wgan": tr("WGAN, c = 0.01"), "wgan_gp": "WGAN-GP"}[kind]
+    # λ = 0.1 is the WGAN-GP authors' toy value (gan_toy.py), not the slide's λ = 10: the label says so
+    return {"gan": tr("GAN"), "wgan": tr("WGAN, c = 0.01"), "wgan_gp": tr("WGAN-GP, λ = 0.1")}[kind]
 
 
 def _curve_marks(steps):
@@ -511,9 +512,9 @@ def mode_collapse(seed):
                 label=_toy_label(kind))
     ax2.axhline(1 / 8, ls="--", color="k", lw=0.8, label=tr("the data (1/8 each)"))
     ax2.set_xticks(range(8))
-    ax2.set(xlabel=tr("mode"), ylabel=tr("share of generated points"))
+    ax2.set(xlabel=tr("mode"), ylabel=tr("share of generated points"), ylim=(0, 0.2))
     ax2.set_title(tr("after {steps} generator steps", steps=steps), fontsize=10)
-    ax2.legend(fontsize=8)
+    ax2.legend(fontsize=8, ncol=2, loc="upper left")
     fig.tight_layout()
     return fig
 

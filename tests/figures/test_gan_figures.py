@@ -67,7 +67,7 @@ def test_the_comparison_figures_train_on_the_ring_and_say_they_are_quick(name, c
     fig = figures.load_all()[name].func(0)
     texts = _texts(fig)
     assert any("quick mode" in t for t in texts)
-    assert {"GAN", "WGAN, c = 0.01", "WGAN-GP"} <= set(texts)  # the legend names the three toy runs
+    assert {"GAN", "WGAN, c = 0.01", "WGAN-GP, λ = 0.1"} <= set(texts)  # the legend names the three toy runs
 
 
 def test_critic_toy_draws_the_setting_it_trained(close_figures):
