@@ -17,6 +17,17 @@ the machine heavily shared (load average 26 at start, 17 at the end; the numbers
     gan                1.663       3.428       2.06  plain        1.663
     wgan-gp            4.918      13.382       2.72  plain        4.918
 
+Idle, the same machine (7 December 23:33, load average 1.75), ``python benchmarks/fastpath.py
+--rounds 3 --steps 5``:
+
+    model       plain s/step  XLA s/step  XLA/plain   auto  auto s/step
+    gan                0.093       0.117       1.26  plain        0.093
+    wgan-gp            0.430       0.498       1.16  plain        0.430
+
+and the issue's own command, ``python benchmarks/gans.py --speed --models gan --rounds 3 --steps 10``,
+right after: plain 0.0351 s/step, XLA/plain 1.04, mixed_bfloat16/plain 0.87 (this EPYC has
+avx512_bf16, unlike the issue's: bf16 is not 7x slower everywhere without AMX).
+
 Issue 25 measured XLA/plain 0.71 for the GAN step on the same kind of machine idle: under
 heavy load XLA lost here. The choice is cached per machine, so one measured under load stays
 until ``cv2course.fastpath.forget()``.

@@ -16,6 +16,18 @@ the before's final loss: that is the cost of "the same loss", whatever step coun
 "evals" counts loss-and-gradient evaluations (line searches included; a coarse level's cost about
 1/4 of the next).
 
+Idle (7 December, 23:34, the same 2-core AMD EPYC, load average 1.6 at start, 2.1 at the end,
+``python benchmarks/nst.py --data ../shared/data/nst --stylize --after '{"init":
+"content_in_style_colors", "lbfgs_maxcor": 30}'``) the course preset itself is already under 60 s:
+
+    pair                                    wall s        CPU s          final loss, 100 steps   reaches the before's loss
+    tuebingen + starry_night 256x192        41.4 -> 44.9   76.3 ->  83.2  17.20 -> 15.89         step 79, 82 evals (0.80), 65 CPU s
+    chelsea + immunohistochemistry 256x170  38.2 -> 41.5   70.0 ->  76.8  3.526 -> 3.112         step 69, 72 evals (0.70), 54 CPU s
+    astronaut + gravel 256x256              54.0 -> 57.2  100.2 -> 107.2  26.59 -> 26.10         step 89, 93 evals (0.89), 96 CPU s
+
+and ``cv2course stylize chelsea starry_night.jpg --size 256`` (import, VGG and saving included) took
+42.4 s wall, 72.2 s user. The issue's 79.6 s was not reproduced idle; under load it is 100-170 s.
+
 The preset was not changed: nothing measured meets the issue. With the best "after" found,
 ``--after '{"init": "content_in_style_colors", "lbfgs_maxcor": 30}'`` (7 December, 2-core AMD EPYC
 shared with other jobs, load average 2-7, one process: the wall times are not comparable with each
