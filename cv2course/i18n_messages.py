@@ -17,7 +17,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent
 #: call name -> keyword arguments (or positional index) whose literal strings are messages
-MESSAGE_ARGUMENTS = {"tr": (0,), "figure": (2, "caption"), "exercise": ("hint", "description")}
+MESSAGE_ARGUMENTS = {"tr": (0,), "figure": (2, "caption"), "exercise": ("hint", "description"),
+                     "_outcome": (2,)}  # grading.results: an exercise entry's message, through tr
 
 
 def _literal(node):

@@ -173,8 +173,8 @@ def _cases_for(task, seed):
     rng = np.random.default_rng([seed, zlib.crc32(task.exercise.encode())])
     public = list(ex.cases())
     hidden = list(ex.hidden(rng)) if ex.hidden else []
-    labels = [f"case {i + 1}" for i in range(len(public))] + [f"hidden case {i + 1}" for i in range(len(hidden))]
-    return ex, public + hidden, labels
+    labels = [(False, i + 1) for i in range(len(public))] + [(True, i + 1) for i in range(len(hidden))]
+    return ex, public + hidden, labels  # (hidden?, number) per case
 
 
 def _stage(assignment, stage_dir, seed):

@@ -12,8 +12,18 @@ from cv2course.exercises.grading import protocol, wire
 from cv2course.i18n import tr
 
 
-def _outcome(status, points, text, **values):
-    return {"status": status, "points": points, "message": tr(text, **values)}
+def _outcome(status, points, text, hidden_case=None, **values):
+    entry = {"status": status, "points": points, "message": tr(text, **values)}
+    if hidden_case is not None:  # what student_view reduces to a number: a field, not a pattern in the message
+        entry["hidden_case"] = hidden_case
+    return entry
+
+
+def _case_name(label, description):
+    hidden, number = label
+    if hidden:
+        return tr("hidden case {number} ({case})", number=number, case=description)
+    return tr("case {number} ({case})", number=number, case=description)
 
 
 def score_task(task, staged, out, call_event, timeout, limit=None):
@@ -38,20 +48,24 @@ def score_task(task, staged, out, call_event, timeout, limit=None):
         return _outcome("not run", 0, "the notebook does not define {function}() (cell deleted or renamed?)",
                         function=function)
     for i, (want, label, description, case) in enumerate(zip(expected, labels, descriptions, cases)):
-        where = f"{label} ({description})"  # "hidden case N" stays English: student_view finds it by that text
+        where, hidden_case = _case_name(label, description), (label[1] if label[0] else None)
         try:
             result = wire.read_json(out / f"case{i}.json")
         except ValueError as exc:
-            return _outcome("failed", 0, "{where}: no valid answer ({reason})", where=where, reason=exc)
+            return _outcome("failed", 0, "{where}: no valid answer ({reason})", hidden_case=hidden_case,
+                            where=where, reason=exc)
         kind, error = result.get("status"), str(result.get("error"))[:300]
         if kind == "not attempted":
             return _outcome("not attempted", 0, "the function still raises NotImplementedError")
         if kind == "raised":
-            return _outcome("failed", 0, "{where} raised {error}", where=where, error=error)
+            return _outcome("failed", 0, "{where} raised {error}", hidden_case=hidden_case,
+                            where=where, error=error)
         if kind == "unsupported":
-            return _outcome("failed", 0, "{where}: {reason}", where=where, reason=error)
+            return _outcome("failed", 0, "{where}: {reason}", hidden_case=hidden_case,
+                            where=where, reason=error)
         if kind != "ok":
-            return _outcome("failed", 0, "{where}: malformed answer (status {status})", where=where, status=repr(kind))
+            return _outcome("failed", 0, "{where}: malformed answer (status {status})", hidden_case=hidden_case,
+                            where=where, status=repr(kind))
         try:
             got = wire.read_answer(result.get("value"), out)
             msg = ex.compare(want, got)
@@ -60,7 +74,8 @@ def score_task(task, staged, out, call_event, timeout, limit=None):
         if msg:
             # the classic slip, named as check() does (student files drop it for hidden cases with their inputs)
             slip = diagnose(ex, want, got, *copy.deepcopy(case)) if got is not None else None
-            return _outcome("failed", 0, "{where}: {reason}", where=where, reason=msg + (f" → {slip}" if slip else ""))
+            return _outcome("failed", 0, "{where}: {reason}", hidden_case=hidden_case,
+                            where=where, reason=msg + (f" → {slip}" if slip else ""))
     return _outcome("passed", task.points, "all {count} cases match the reference", count=len(expected))
 
 

@@ -16,9 +16,16 @@ _HIDDEN_CASE = re.compile(r"hidden case (\d+)")
 
 
 def hidden_case_failed(entry):
-    """The number of the hidden case an exercise failed on, or None (passed, or failed on a public case)."""
+    """The number of the hidden case an exercise failed on, or None (passed, or failed on a public case).
+
+    The report's ``hidden_case`` field says it in any language; reports written before it existed
+    said it only in their (English) message."""
+    if entry.get("status") == "passed":
+        return None
+    if entry.get("hidden_case") is not None:
+        return int(entry["hidden_case"])
     match = _HIDDEN_CASE.search(str(entry.get("message", "")))
-    return int(match.group(1)) if match and entry.get("status") != "passed" else None
+    return int(match.group(1)) if match else None
 
 
 def public_message(entry):

@@ -72,7 +72,26 @@ def test_a_spanish_notebook_is_graded_in_spanish_and_names_the_class_5_slip(tmp_
     assert code == 0 and report["lang"] == "es" and report["score"] == 0
     message = report["exercises"]["content_cost"]["message"]
     assert "normalización de la clase 5" in message and "× 4·n_H·n_W·n_C = " in message, message
+    assert message.startswith("caso 1 (") and "case" not in message, message  # the case's name is Spanish too
     assert "todavía lanza NotImplementedError" in report["exercises"]["gram_matrix"]["message"]
     feedback = (tmp_path / "fb" / "ana.md").read_text(encoding="utf-8")
     assert "pista:" in feedback and "hint:" not in feedback and "normalización de la clase 5" in feedback
     assert not [f for f in report["flags"] if f.get("source") == "source code"], report["flags"]
+
+
+def test_a_hidden_case_failed_in_spanish_reaches_the_student_by_number_only():
+    """The report's ``hidden_case`` field, not an English pattern in the message, marks a hidden case: a
+    Spanish message ("caso oculto 2 (…)") must not carry the hidden inputs into student files."""
+    from cv2course.exercises.grading import student_view
+    from cv2course.exercises.grading.results import _case_name
+
+    with i18n.speaking("es"):
+        where = _case_name((True, 2), "array(3, 4), 0.8731")
+        assert where == "caso oculto 2 (array(3, 4), 0.8731)"
+        entry = {"status": "failed", "points": 0, "hidden_case": 2,
+                 "message": f"{where}: se esperaba 1.5, se obtuvo 3"}
+        shown = student_view.public_message(entry)
+    assert "0.8731" not in shown and "2" in shown, shown
+    report = dict(_report("es"), exercises={"vae_kl": dict(entry, max_points=1)})
+    for text in (feedback_text(report), feedback_html.feedback_html(report), str(gradescope.results_json(report))):
+        assert "0.8731" not in text

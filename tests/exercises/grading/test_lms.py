@@ -132,9 +132,12 @@ def test_hidden_inputs_never_reach_an_output_file(tmp_path):
     assert "case 1 ([[0. 0.]]" in (out / "fb" / "bob_1002.html").read_text(encoding="utf-8")  # public: shown
 
 
-def test_a_real_hidden_failure_reaches_students_by_number_only(tmp_path):
+@pytest.mark.parametrize("lang, named, reduced", [("en", "hidden case ", "hidden case 2: failed"),
+                                                   ("es", "caso oculto ", "caso oculto 2: incorrecto")])
+def test_a_real_hidden_failure_reaches_students_by_number_only(tmp_path, lang, named, reduced):
     """One real grading: vae_kl is wrong only for a batch of 2, which no public case has and hidden case 2 of
-    seed 0 has. The instructor's report names that case's inputs; no file a student gets does."""
+    seed 0 has. The instructor's report names that case's inputs; no file a student gets does, in either
+    language (the report's ``hidden_case`` field marks it, whatever the message's words)."""
     wrong_kl = VAE_SOLUTION[2].replace("    return", "    wrong = 2.0 if z_mean.shape[0] == 2 else 1.0\n"
                                                   "    return wrong *", 1)
     nb = nbformat.v4.new_notebook()
@@ -142,10 +145,10 @@ def test_a_real_hidden_failure_reaches_students_by_number_only(tmp_path):
     nbformat.write(nb, str(tmp_path / "ada_1001.ipynb"))
     out = tmp_path / "out"
     assert main(["grade", str(tmp_path / "ada_1001.ipynb"), "--assignment", "vae", "--hidden-seed", "0", "--timeout",
-                 "120", "--json", str(tmp_path / "report.json"), "--feedback", str(out / "fb")]) == 0
+                 "120", "--json", str(tmp_path / "report.json"), "--feedback", str(out / "fb"), "--lang", lang]) == 0
     graded = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     message = graded["exercises"]["vae_kl"]["message"]
-    assert graded["score"] == 1 and message.startswith("hidden case "), message
+    assert graded["score"] == 1 and message.startswith(named) and graded["exercises"]["vae_kl"]["hidden_case"] == 2
     inputs = message.split(" (", 1)[1].split("): ", 1)[0]  # core.describe_case of the hidden case
     numbers = re.findall(r"-?\d+\.\d{3,}", inputs)
     assert numbers, inputs
@@ -156,7 +159,7 @@ def test_a_real_hidden_failure_reaches_students_by_number_only(tmp_path):
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert inputs not in text and not [n for n in numbers if n in text], path.name
-    assert "hidden case 2: failed" in (out / "fb" / "ada_1001.html").read_text(encoding="utf-8")
+    assert reduced in (out / "fb" / "ada_1001.html").read_text(encoding="utf-8")
 
 
 def test_feedback_html_is_escaped_and_self_contained():
