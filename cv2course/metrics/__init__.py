@@ -14,8 +14,8 @@ InceptionV3)" and are not comparable with published FIDs. Every other extractor 
 """
 from cv2course.lazy import lazy_exports
 from cv2course.metrics.divergences import (TransportResult, distance_cost, earth_movers_distance,
-                                           earth_movers_distance_1d, earth_movers_distance_points, emd_box_example, js_divergence, kl_divergence,
-                                           transport_cost)
+                                           earth_movers_distance_1d, earth_movers_distance_points, emd_box_example,
+                                           js_divergence, kl_divergence, transport_cost)
 from cv2course.metrics.features import (FeatureExtractor, Score, digits_cnn, fd_of, get_extractor, kd_of, label_for,
                                         precision_recall_of, statistics_of)
 from cv2course.metrics.frechet import (FeatureStatistics, feature_statistics, frechet_distance,

@@ -167,7 +167,7 @@ def earth_movers_distance_points(x, y):
                          f"and {b.shape}; subsample the larger set")
     from scipy.optimize import linear_sum_assignment
 
-    cost = np.sqrt(np.sum((a[:, None, :] - b[None, :, :]) ** 2, axis=-1))
+    cost = distance_cost(a, b)
     rows, cols = linear_sum_assignment(cost)
     return float(cost[rows, cols].mean())
 
@@ -196,10 +196,11 @@ def transport_cost(plan, cost):
 
 
 def distance_cost(x, y):
-    """Cost matrix Cᵢⱼ = |xᵢ − yⱼ| between positions x (rows) and y (columns)."""
-    x = np.asarray(x, dtype=np.float64).ravel()
-    y = np.asarray(y, dtype=np.float64).ravel()
-    return np.abs(x[:, None] - y[None, :])
+    """Cost matrix Cᵢⱼ = ‖xᵢ − yⱼ‖₂ between positions x (rows) and y (columns): numbers on a line
+    (then |xᵢ − yⱼ|) or points, (n, d) arrays."""
+    x, y = (np.asarray(v, dtype=np.float64) for v in (x, y))
+    x, y = (v.reshape(-1, 1) if v.ndim < 2 else v for v in (x, y))
+    return np.sqrt(np.sum((x[:, None, :] - y[None, :, :]) ** 2, axis=-1))
 
 
 def emd_box_example():
